@@ -1,0 +1,23 @@
+import { createIngestHandler } from './ingest/handler.ts';
+import { loadOwnerDirectory, loadSources } from './sources/index.ts';
+import { DeadLetterStore } from './store/dead-letter-store.ts';
+import { EventStore } from './store/event-store.ts';
+import { createFirestore } from './store/firestore.ts';
+import { parseDuration } from './util/duration.ts';
+import { log } from './util/log.ts';
+
+/**
+ * Builds the production wiring from the environment, once per instance.
+ * Config errors surface here, at the first request, naming what is wrong.
+ */
+export async function ingestFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
+  const db = createFirestore(env);
+  return createIngestHandler({
+    registry: await loadSources(),
+    owners: loadOwnerDirectory(env),
+    events: new EventStore(db, { retentionMs: parseDuration(env.COMET_EVENT_RETENTION ?? '90d') }),
+    deadLetters: new DeadLetterStore(db),
+    log,
+    now: () => new Date(),
+  });
+}
