@@ -15,4 +15,8 @@ export default tseslint.config(
     files: ['emulator/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    files: ['test/**'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
 );

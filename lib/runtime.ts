@@ -12,11 +12,12 @@ import { log } from './util/log.ts';
  */
 export async function ingestFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
   const db = createFirestore(env);
+  const timeoutMs = parseDuration(env.COMET_STORAGE_TIMEOUT ?? '20s');
   return createIngestHandler({
     registry: await loadSources(),
     owners: loadOwnerDirectory(env),
-    events: new EventStore(db, { retentionMs: parseDuration(env.COMET_EVENT_RETENTION ?? '90d') }),
-    deadLetters: new DeadLetterStore(db),
+    events: new EventStore(db, { retentionMs: parseDuration(env.COMET_EVENT_RETENTION ?? '90d'), timeoutMs }),
+    deadLetters: new DeadLetterStore(db, { timeoutMs }),
     log,
     now: () => new Date(),
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import type { DeadLetter } from '../model/dead-letter.ts';
+import { withDeadline } from '../util/deadline.ts';
 import { COLLECTIONS } from './firestore.ts';
 
 /** Firestore documents stop at 1 MiB; larger bodies keep their head, size and hash. */
@@ -8,9 +9,11 @@ export const MAX_STORED_RAW_CHARS = 512 * 1024;
 
 export class DeadLetterStore {
   private readonly db: Firestore;
+  private readonly timeoutMs: number;
 
-  constructor(db: Firestore) {
+  constructor(db: Firestore, options: { timeoutMs: number }) {
     this.db = db;
+    this.timeoutMs = options.timeoutMs;
   }
 
   /** Idempotent: a redelivered message overwrites its own dead letter. Returns its id. */
@@ -18,7 +21,7 @@ export class DeadLetterStore {
     const raw = letter.rawData ?? '';
     const rawSha256 = createHash('sha256').update(raw).digest('hex');
     const id = letter.messageId ? `msg-${letter.messageId}` : `sha-${rawSha256}`;
-    await this.db
+    const write = this.db
       .collection(COLLECTIONS.deadLetters)
       .doc(id)
       .set({
@@ -36,6 +39,7 @@ export class DeadLetterStore {
         rawBase64Length: raw.length,
         rawSha256,
       });
+    await withDeadline(write, this.timeoutMs, `storing dead letter ${id}`);
     return id;
   }
 }

@@ -1,5 +1,6 @@
 import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
 import type { AlertEvent } from '../model/event.ts';
+import { withDeadline } from '../util/deadline.ts';
 import { isAlreadyExists, isFailedPrecondition } from './errors.ts';
 import { COLLECTIONS } from './firestore.ts';
 
@@ -15,6 +16,8 @@ export type RecordResult =
 export interface EventStoreOptions {
   /** Events are deleted by Firestore's TTL policy this long after their last sighting. */
   retentionMs: number;
+  /** A record that takes longer fails, so the message is redelivered. */
+  timeoutMs: number;
 }
 
 /**
@@ -24,13 +27,19 @@ export interface EventStoreOptions {
 export class EventStore {
   private readonly db: Firestore;
   private readonly retentionMs: number;
+  private readonly timeoutMs: number;
 
   constructor(db: Firestore, options: EventStoreOptions) {
     this.db = db;
     this.retentionMs = options.retentionMs;
+    this.timeoutMs = options.timeoutMs;
   }
 
-  async record(event: AlertEvent, dedupeWindowMs: number): Promise<RecordResult> {
+  record(event: AlertEvent, dedupeWindowMs: number): Promise<RecordResult> {
+    return withDeadline(this.write(event, dedupeWindowMs), this.timeoutMs, `storing event ${event.id}`);
+  }
+
+  private async write(event: AlertEvent, dedupeWindowMs: number): Promise<RecordResult> {
     const eventRef = this.db.collection(COLLECTIONS.events).doc(event.id);
     const issueRef = this.db.collection(COLLECTIONS.issues).doc(event.fingerprint);
     try {
