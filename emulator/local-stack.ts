@@ -1,14 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
-import { type Emulator, startEmulator } from './emulators.ts';
 import { REPO_ROOT, type ServedFunction, serveFunction } from './functions-host.ts';
 
 export interface StackOptions {
   projectId: string;
   topic: string;
-  /** Reuse running emulators (tests share one pair); started and owned by the stack otherwise. */
-  emulators?: { firestoreHost: string; pubsubHost: string };
+  /** The running emulators; `npm start` and the tests start them (see emulators.ts). */
+  emulators: { firestoreHost: string; pubsubHost: string };
   logDir?: string;
   /** Extra environment for the functions. */
   env?: NodeJS.ProcessEnv;
@@ -28,52 +27,44 @@ export interface LocalStack {
 }
 
 /**
- * The ingest path as it runs in Google Cloud, on this machine: the Firestore
- * and Pub/Sub emulators, the ingest function under functions-framework, and
- * an alert topic whose push subscription delivers to it.
+ * The ingest path as it runs in Google Cloud, on this machine's emulators:
+ * the ingest function under functions-framework, and an alert topic whose
+ * push subscription delivers to it.
  */
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
   const logDir = options.logDir ?? join(REPO_ROOT, '.comet-local', 'logs');
   mkdirSync(logDir, { recursive: true });
-  const owned: { stop(): Promise<void> }[] = [];
-  const stopAll = async () => {
-    await Promise.allSettled(owned.reverse().map((part) => part.stop()));
+  const hosts = options.emulators;
+  const env: NodeJS.ProcessEnv = {
+    GOOGLE_CLOUD_PROJECT: options.projectId,
+    FIRESTORE_EMULATOR_HOST: hosts.firestoreHost,
+    PUBSUB_EMULATOR_HOST: hosts.pubsubHost,
+    METADATA_SERVER_DETECTION: 'none',
   };
+  const ingest = await serveFunction('ingest', { file: 'ingest.ts', signatureType: 'cloudevent', env: { ...env, ...options.env }, logDir });
+  const subscription = `${options.topic}-ingest`;
   try {
-    let hosts = options.emulators;
-    if (!hosts) {
-      const [firestore, pubsub] = await Promise.all([startEmulator('firestore', logDir), startEmulator('pubsub', logDir)]);
-      owned.push(firestore as Emulator, pubsub as Emulator);
-      hosts = { firestoreHost: firestore.host, pubsubHost: pubsub.host };
-    }
-    const env: NodeJS.ProcessEnv = {
-      GOOGLE_CLOUD_PROJECT: options.projectId,
-      FIRESTORE_EMULATOR_HOST: hosts.firestoreHost,
-      PUBSUB_EMULATOR_HOST: hosts.pubsubHost,
-      METADATA_SERVER_DETECTION: 'none',
-    };
-    const ingest = await serveFunction('ingest', { file: 'ingest.ts', signatureType: 'cloudevent', env: { ...env, ...options.env }, logDir });
-    owned.push(ingest);
-    const subscription = `${options.topic}-ingest`;
     await createPushSubscription(hosts.pubsubHost, options.projectId, options.topic, subscription, ingest.url);
-    return {
-      projectId: options.projectId,
-      topic: options.topic,
-      subscription,
-      firestoreHost: hosts.firestoreHost,
-      pubsubHost: hosts.pubsubHost,
-      ingest,
-      logDir,
-      env,
-      stop: stopAll,
-    };
   } catch (error) {
-    await stopAll();
+    await ingest.stop();
     throw error;
   }
+  return {
+    projectId: options.projectId,
+    topic: options.topic,
+    subscription,
+    firestoreHost: hosts.firestoreHost,
+    pubsubHost: hosts.pubsubHost,
+    ingest,
+    logDir,
+    env,
+    stop: () => ingest.stop(),
+  };
 }
 
 export function pubsubClient(host: string, projectId: string): PubSub {
+  // Against the emulator there is no metadata server to probe; the probe only warns.
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
   return new PubSub({ projectId, apiEndpoint: host, emulatorMode: true });
 }
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A port nobody listens on right now, chosen by the OS. */
@@ -46,6 +46,36 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+function forceKillGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Processes of a group that still run. Zombies do not count: where nothing
+ * reaps orphans (PID 1 in some containers) a killed java lingers as one,
+ * holding neither its port nor its memory. Linux only; elsewhere, empty.
+ */
+export function liveGroupMembers(pgid: number): number[] {
+  if (!existsSync('/proc/self/stat')) return [];
+  const live: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the parenthesised command name: state ppid pgrp ...
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') live.push(Number(entry));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return live;
+}
+
 export function startProcess(name: string, command: string, args: string[], options: SpawnOptions & { logFile: string }): ManagedProcess {
   installExitHook();
   const out = openSync(options.logFile, 'a');
@@ -66,6 +96,11 @@ export function startProcess(name: string, command: string, args: string[], opti
       }
       // gcloud may exit before its java child: make sure the whole group is gone.
       killGroup(child, 'SIGKILL');
+      const deadline = Date.now() + 5_000;
+      while (child.pid !== undefined && liveGroupMembers(child.pid).length > 0 && Date.now() < deadline) {
+        forceKillGroup(child.pid);
+        await delay(50);
+      }
     },
     logTail(lines = 20) {
       try {

@@ -1,0 +1,34 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './functions-host.ts';
+
+/** What `npm start` is running, for the other local commands to find it. */
+export interface LocalState {
+  projectId: string;
+  topic: string;
+  firestoreHost: string;
+  pubsubHost: string;
+  ingestUrl: string;
+}
+
+export const STATE_FILE = join(REPO_ROOT, '.comet-local', 'stack.json');
+
+export function writeState(state: LocalState): void {
+  writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export function clearState(): void {
+  rmSync(STATE_FILE, { force: true });
+}
+
+/** The running local stack, from `npm start`'s state file or the usual emulator variables. */
+export function readState(env: NodeJS.ProcessEnv = process.env): Pick<LocalState, 'projectId' | 'topic' | 'pubsubHost'> {
+  if (env.PUBSUB_EMULATOR_HOST && env.GOOGLE_CLOUD_PROJECT) {
+    return { pubsubHost: env.PUBSUB_EMULATOR_HOST, projectId: env.GOOGLE_CLOUD_PROJECT, topic: env.COMET_TOPIC ?? 'comet-alerts' };
+  }
+  try {
+    return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as LocalState;
+  } catch {
+    throw new Error('Comet is not running locally: start it with `npm start` (or set PUBSUB_EMULATOR_HOST and GOOGLE_CLOUD_PROJECT)');
+  }
+}
