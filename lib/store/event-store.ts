@@ -73,11 +73,7 @@ export class EventStore {
 
   private eventDoc(event: AlertEvent) {
     return {
-      source: event.source,
-      fingerprint: event.fingerprint,
-      owner: event.owner,
-      ownerRule: event.ownerRule,
-      metadata: event.metadata,
+      ...ownership(event),
       // Kept as text: alert keys are scanner-controlled and may be names
       // Firestore reserves, nest deeper than it allows, or bloat its indexes.
       alertJson: JSON.stringify(event.alert),
@@ -98,13 +94,20 @@ const ISSUE_SIGHTING_FIELDS = {
   mergeFields: ['fingerprint', 'source', 'owner', 'ownerRule', 'metadata', 'lastSeen', 'seenCount'],
 };
 
-function issueSighting(event: AlertEvent) {
+/** What an event and its issue both say about the finding: whose it is and what it is. */
+function ownership(event: AlertEvent) {
   return {
-    fingerprint: event.fingerprint,
     source: event.source,
+    fingerprint: event.fingerprint,
     owner: event.owner,
     ownerRule: event.ownerRule,
     metadata: event.metadata,
+  };
+}
+
+function issueSighting(event: AlertEvent) {
+  return {
+    ...ownership(event),
     lastSeen: event.receivedAt,
     seenCount: FieldValue.increment(1),
   };
