@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
@@ -9,6 +10,10 @@ export interface StackOptions {
   /** The running emulators; `npm start` and the tests start them (see emulators.ts). */
   emulators: { firestoreHost: string; pubsubHost: string };
   logDir?: string;
+  /** The SendGrid-compatible sink dispatch mails through. */
+  mailUrl: string;
+  /** Where action links in mails point. */
+  apiUrl: string;
   /** Extra environment for the functions. */
   env?: NodeJS.ProcessEnv;
 }
@@ -20,6 +25,9 @@ export interface LocalStack {
   firestoreHost: string;
   pubsubHost: string;
   ingest: ServedFunction;
+  dispatch: ServedFunction;
+  /** Signs the action links in mails; a fresh one per local run. */
+  linkSecret: string;
   logDir: string;
   /** The environment a client needs to reach this stack's emulators. */
   env: NodeJS.ProcessEnv;
@@ -27,9 +35,9 @@ export interface LocalStack {
 }
 
 /**
- * The ingest path as it runs in Google Cloud, on this machine's emulators:
- * the ingest function under functions-framework, and an alert topic whose
- * push subscription delivers to it.
+ * Comet's functions as they run in Google Cloud, on this machine's
+ * emulators: ingest and dispatch under functions-framework, and an alert
+ * topic whose push subscription delivers to ingest.
  */
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
   const logDir = options.logDir ?? join(REPO_ROOT, '.comet-local', 'logs');
@@ -41,12 +49,29 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     PUBSUB_EMULATOR_HOST: hosts.pubsubHost,
     METADATA_SERVER_DETECTION: 'none',
   };
-  const ingest = await serveFunction('ingest', { file: 'ingest.ts', signatureType: 'cloudevent', env: { ...env, ...options.env }, logDir });
+  const linkSecret = randomBytes(32).toString('base64url');
+  const dispatchEnv = {
+    SENDGRID_API_KEY: 'SG.local-sink',
+    SENDGRID_API_URL: options.mailUrl,
+    COMET_API_URL: options.apiUrl,
+    COMET_LINK_SECRET: linkSecret,
+    COMET_ALLOW_CLOCK_OVERRIDE: 'true',
+  };
+  const served = await Promise.allSettled([
+    serveFunction('ingest', { file: 'ingest.ts', signatureType: 'cloudevent', env: { ...env, ...options.env }, logDir }),
+    serveFunction('dispatch', { file: 'dispatch.ts', signatureType: 'http', env: { ...env, ...dispatchEnv, ...options.env }, logDir }),
+  ]);
+  const stopServed = () => Promise.all(served.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+  const [ingest, dispatch] = served;
+  if (ingest.status === 'rejected' || dispatch.status === 'rejected') {
+    await stopServed();
+    throw ingest.status === 'rejected' ? ingest.reason : (dispatch as PromiseRejectedResult).reason;
+  }
   const subscription = `${options.topic}-ingest`;
   try {
-    await createPushSubscription(hosts.pubsubHost, options.projectId, options.topic, subscription, ingest.url);
+    await createPushSubscription(hosts.pubsubHost, options.projectId, options.topic, subscription, ingest.value.url);
   } catch (error) {
-    await ingest.stop();
+    await stopServed();
     throw error;
   }
   return {
@@ -55,10 +80,14 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     subscription,
     firestoreHost: hosts.firestoreHost,
     pubsubHost: hosts.pubsubHost,
-    ingest,
+    ingest: ingest.value,
+    dispatch: dispatch.value,
+    linkSecret,
     logDir,
     env,
-    stop: () => ingest.stop(),
+    stop: async () => {
+      await stopServed();
+    },
   };
 }
 

@@ -2,12 +2,17 @@ import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './functions-host.ts';
 import { startLocalStack } from './local-stack.ts';
+import { loadSources } from '../lib/sources/index.ts';
 import { type Emulator, startEmulator } from './emulators.ts';
+import { startMailSink } from './mail-sink.ts';
+import { startScheduler } from './scheduler.ts';
 import { clearState, writeState } from './state.ts';
 
 /**
- * `npm start`: Comet's ingest path on this machine, on the real emulators.
- * Ports are free ones unless COMET_FIRESTORE_PORT / COMET_PUBSUB_PORT fix them.
+ * `npm start`: Comet on this machine, on the real emulators: ingest and
+ * dispatch under functions-framework, a SendGrid sink with an inbox page, and
+ * a scheduler that runs dispatch on each source's schedule. Ports are free
+ * ones unless COMET_FIRESTORE_PORT, COMET_PUBSUB_PORT or COMET_MAIL_PORT fix them.
  */
 const projectId = process.env.GOOGLE_CLOUD_PROJECT ?? 'comet-local';
 const topic = process.env.COMET_TOPIC ?? 'comet-alerts';
@@ -19,21 +24,30 @@ const emulatorPorts = {
   firestore: process.env.COMET_FIRESTORE_PORT ? Number(process.env.COMET_FIRESTORE_PORT) : undefined,
   pubsub: process.env.COMET_PUBSUB_PORT ? Number(process.env.COMET_PUBSUB_PORT) : undefined,
 };
+const registry = await loadSources();
+const sink = await startMailSink(process.env.COMET_MAIL_PORT ? { port: Number(process.env.COMET_MAIL_PORT) } : {});
 const emulators: Emulator[] = await Promise.all([startEmulator('firestore', logDir, emulatorPorts.firestore), startEmulator('pubsub', logDir, emulatorPorts.pubsub)]);
 const [firestore, pubsub] = emulators as [Emulator, Emulator];
-const stack = await startLocalStack({ projectId, topic, logDir, emulators: { firestoreHost: firestore.host, pubsubHost: pubsub.host } }).catch(async (error: unknown) => {
-  await Promise.all(emulators.map((e) => e.stop()));
-  throw error;
+const apiUrl = process.env.COMET_API_URL ?? 'http://localhost:8090';
+const stack = await startLocalStack({ projectId, topic, logDir, mailUrl: sink.url, apiUrl, emulators: { firestoreHost: firestore.host, pubsubHost: pubsub.host } }).catch(
+  async (error: unknown) => {
+    await Promise.all([...emulators.map((e) => e.stop()), sink.stop()]);
+    throw error;
+  },
+);
+writeState({ projectId, topic, firestoreHost: firestore.host, pubsubHost: pubsub.host, ingestUrl: stack.ingest.url, dispatchUrl: stack.dispatch.url, inboxUrl: sink.url });
+const scheduler = startScheduler(registry, stack.dispatch.url, (source, outcome) => {
+  if (!outcome.startsWith('200')) console.log(`  scheduler: dispatch ${source}: ${outcome}`);
 });
-writeState({ projectId, topic, firestoreHost: firestore.host, pubsubHost: pubsub.host, ingestUrl: stack.ingest.url });
 
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log('\nStopping...');
+  scheduler.stop();
   await stack.stop();
-  await Promise.all(emulators.map((e) => e.stop()));
+  await Promise.all([...emulators.map((e) => e.stop()), sink.stop()]);
   clearState();
   console.log('Stopped.');
   process.exit(0);
@@ -44,14 +58,23 @@ process.on('SIGTERM', () => void stop());
 console.log(`
 Comet is running locally (project ${projectId}).
 
-  Pub/Sub emulator   ${pubsub.host}   topic ${topic} -> push to the ingest function
-  Firestore emulator ${firestore.host}   collections: events, issues, deadLetters
-  ingest function    ${stack.ingest.url}
-  logs               ${logDir}
+  inbox (mail sink)   ${sink.url}   every mail dispatch sends, rendered
+  Pub/Sub emulator    ${pubsub.host}   topic ${topic} -> push to the ingest function
+  Firestore emulator  ${firestore.host}   collections: events, issues, deadLetters, dispatchState
+  ingest function     ${stack.ingest.url}
+  dispatch function   ${stack.dispatch.url}   run by the local scheduler on each source's schedule
+  action links        ${apiUrl}/v0/...
+  logs                ${logDir}
 
-Publish a sample alert from another terminal:
+Sources and their dispatch schedules: ${registry
+  .all()
+  .map((s) => `${s.name} "${s.config.schedule}"`)
+  .join(', ')}
+
+Publish a sample alert from another terminal, then dispatch without waiting for the schedule:
 
   npm run publish -- forseti       (or detectify, riskytoaster, or a path to a JSON file)
+  npm run dispatch -- forseti      (or no source: all of them)
 
 To use the emulators from your own tools:
 
@@ -60,10 +83,11 @@ To use the emulators from your own tools:
 Press Ctrl-C to stop everything. What the ingest function logs follows.
 `);
 
-followLog(stack.ingest.process.logFile);
+followLog(stack.ingest.process.logFile, 'ingest');
+followLog(stack.dispatch.process.logFile, 'dispatch');
 
 /** Prints the function's structured log lines as they are written, one readable line each. */
-function followLog(file: string): void {
+function followLog(file: string, name: string): void {
   let offset = statSync(file).size;
   let partial = '';
   setInterval(() => {
@@ -76,7 +100,7 @@ function followLog(file: string): void {
     offset = size;
     const lines = (partial + buffer.toString('utf8')).split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) console.log(readable(line));
+    for (const line of lines) console.log(`${name.padEnd(8)}${readable(line)}`);
   }, 250);
 }
 

@@ -9,6 +9,8 @@ export interface LocalState {
   firestoreHost: string;
   pubsubHost: string;
   ingestUrl: string;
+  dispatchUrl: string;
+  inboxUrl: string;
 }
 
 export const STATE_FILE = join(REPO_ROOT, '.comet-local', 'stack.json');
@@ -22,13 +24,10 @@ export function clearState(): void {
 }
 
 /** The running local stack, from `npm start`'s state file or the usual emulator variables. */
-export function readState(env: NodeJS.ProcessEnv = process.env): Pick<LocalState, 'projectId' | 'topic' | 'pubsubHost'> {
-  if (env.PUBSUB_EMULATOR_HOST && env.GOOGLE_CLOUD_PROJECT) {
-    return { pubsubHost: env.PUBSUB_EMULATOR_HOST, projectId: env.GOOGLE_CLOUD_PROJECT, topic: env.COMET_TOPIC ?? 'comet-alerts' };
-  }
+export function readState(): LocalState {
   try {
     return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as LocalState;
   } catch {
-    throw new Error('Comet is not running locally: start it with `npm start` (or set PUBSUB_EMULATOR_HOST and GOOGLE_CLOUD_PROJECT)');
+    throw new Error('Comet is not running locally: start it with `npm start`');
   }
 }

@@ -1,5 +1,5 @@
 import * as functions from '@google-cloud/functions-framework';
-import { ingestFromEnvironment } from '../lib/runtime.ts';
+import { ingestFromEnvironment } from '../lib/runtime/ingest.ts';
 
 /** Pub/Sub-triggered: one scanner finding in, one stored event (or dead letter) out. */
 const handler = ingestFromEnvironment();

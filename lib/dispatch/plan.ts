@@ -1,4 +1,5 @@
 import { activeIgnore, type IgnoreState, type Issue, type PendingEvent } from '../model/issue.ts';
+import type { EscalationReason, SendReason } from '../model/delivery.ts';
 import type { SourceConfig } from '../plugin/source-config.ts';
 
 /**
@@ -6,8 +7,6 @@ import type { SourceConfig } from '../plugin/source-config.ts';
  * decision with its reason. No I/O and no clock of their own.
  */
 
-/** Why an issue goes into a mail. */
-export type SendReason = 'new' | 'regression' | 'reminder-due' | 'open';
 /** Why an issue is processed without a mail. */
 export type HoldReason = 'not-due' | 'snoozed' | 'false-positive' | 'accepted-risk' | 'acknowledged' | 'resolved';
 
@@ -116,8 +115,6 @@ function realTimeDue(decision: IssueDecision, snapshot: BatchSnapshot): Date {
   const cadence = snapshot.escalateCadenceFor ? snapshot.escalateCadenceFor(issue) : snapshot.config.escalateCadence;
   return new Date(snapshot.now.getTime() + cadence);
 }
-
-export type EscalationReason = 'escalation-due' | 'owner-escalated';
 
 export interface EscalationDecision {
   fingerprint: string;

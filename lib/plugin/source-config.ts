@@ -27,6 +27,10 @@ export const sourceConfigSchema = z.strictObject({
   escalationReminderCadence: durationMs.prefault('7d'),
   /** Who receives escalations; without one, nothing escalates. */
   escalationRecipient: z.email().optional(),
+  /** The most issues one mail lists; it says how many more there are. */
+  digestLimit: z.number().int().min(1).max(500).default(50),
+  /** The digest's subject; `{count}` and `{new}` are filled in. */
+  subject: z.string().min(1).max(200).default('Security issues for you: {count} open, {new} new'),
   /** When dispatch runs for this source: a five-field cron expression. */
   schedule: z.string().regex(CRON, 'must be a five-field cron expression such as "*/5 * * * *"').default('* * * * *'),
   /** The same alert body received again within this span is a duplicate, not a new sighting. */

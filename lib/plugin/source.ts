@@ -3,6 +3,7 @@ import type { JsonObject } from '../model/json.ts';
 import type { EventMetadata } from '../model/metadata.ts';
 import type { OwnerDirectory, OwnerMatch } from '../owners/directory.ts';
 import type { IgnoredField } from '../ingest/fingerprint.ts';
+import { parseDuration } from '../util/duration.ts';
 import { parseSourceConfig, type SourceConfig, type SourceConfigInput } from './source-config.ts';
 
 /** What a hydrator can use besides the alert. */
@@ -47,6 +48,10 @@ export interface SourceDefinition<S extends z.ZodType<object>> {
   hydrate(alert: z.output<S>, context: HydrateContext): Hydration | Promise<Hydration>;
   /** Return false to drop the alert before it is stored. */
   filter?(event: HydratedAlert<z.output<S>>): boolean | Promise<boolean>;
+  /** What an owner should do about an issue of this kind, shown under it in mails. */
+  instructions?(metadata: EventMetadata): string | undefined;
+  /** Real-time sources: how long an issue may go unanswered, when it depends on the issue (e.g. its severity). */
+  escalateCadence?(metadata: EventMetadata): string;
   config?: SourceConfigInput;
 }
 
@@ -58,6 +63,9 @@ export interface Source {
   parse(alert: JsonObject): z.ZodSafeParseResult<object>;
   hydrate(alert: object, context: HydrateContext): Hydration | Promise<Hydration>;
   filter(event: HydratedAlert<object>): boolean | Promise<boolean>;
+  instructions(metadata: EventMetadata): string | undefined;
+  /** Milliseconds a real-time issue may go unanswered. */
+  escalateCadenceMs(metadata: EventMetadata): number;
 }
 
 const SOURCE_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -67,14 +75,17 @@ export function defineSource<S extends z.ZodType<object>>(definition: SourceDefi
   if (!SOURCE_NAME.test(definition.name)) {
     throw new Error(`invalid source name "${definition.name}": use lowercase letters, digits, "-" and "_", starting with a letter`);
   }
-  const { name, schema, hydrate, filter } = definition;
+  const { name, schema, hydrate, filter, instructions, escalateCadence } = definition;
+  const config = parseSourceConfig(name, definition.config);
   return Object.freeze({
     name,
-    config: parseSourceConfig(name, definition.config),
+    config,
     ignoreFields: definition.ignoreFields ?? [],
     parse: (alert: JsonObject) => schema.safeParse(alert),
     // The registry only hands a source the output of that source's own schema.
     hydrate: (alert: object, context: HydrateContext) => hydrate(alert as z.output<S>, context),
     filter: (event: HydratedAlert<object>) => (filter ? filter(event as HydratedAlert<z.output<S>>) : true),
+    instructions: (metadata: EventMetadata) => instructions?.(metadata),
+    escalateCadenceMs: (metadata: EventMetadata) => (escalateCadence ? parseDuration(escalateCadence(metadata)) : config.escalateCadence),
   });
 }

@@ -84,6 +84,8 @@ export default defineSource({
       },
     };
   },
+  // Detectify explains each finding's risk; the fix is in the linked report.
+  instructions: (metadata) => (typeof metadata.risk === 'string' ? `Risk: ${metadata.risk} The report linked below explains the fix.` : undefined),
   config: {
     waitForMore: '30m',
     maxWait: '4h',

@@ -23,6 +23,14 @@ const READABLE_RESOURCE: Record<ForsetiResource, string> = {
   bigquery_acl_violations: 'BigQuery dataset ACL violation',
 };
 
+/** What to do about each kind of violation, shown under it in mails. */
+const INSTRUCTIONS: Record<ForsetiResource, string> = {
+  policy_violations: 'Remove the member from the role in the project IAM policy, or grant a narrower role that our policy allows.',
+  buckets_acl_violations: 'Remove the entity from the bucket ACL; for public data, serve it through a reviewed public bucket instead.',
+  cloudsql_acl_violations: 'Remove the authorized network from the Cloud SQL instance and connect through the Cloud SQL Auth Proxy.',
+  bigquery_acl_violations: 'Remove the entry from the dataset ACL, or share the data through an authorized view.',
+};
+
 export const forsetiSchema = z
   .looseObject({
     id: z.int(),
@@ -68,6 +76,7 @@ export default defineSource({
       },
     };
   },
+  instructions: (metadata) => INSTRUCTIONS[metadata.issueType?.split(':')[0] as ForsetiResource],
   config: {
     waitForMore: '10m',
     maxWait: '1h',

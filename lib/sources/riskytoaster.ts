@@ -46,6 +46,7 @@ export default defineSource({
       },
     };
   },
+  instructions: () => 'Set the default heat level to 5 or lower in the toaster settings, unless someone on your floor really needs it higher.',
   // Toasters announce their weekly self-test on the same topic; nobody needs mail about it.
   filter: (event) => event.alert.alert_type !== 'self-test',
   config: {

@@ -5,6 +5,8 @@ export const COLLECTIONS = {
   events: 'events',
   issues: 'issues',
   deadLetters: 'deadLetters',
+  /** One per source: the dispatch lease and when the source last escalated. */
+  dispatchState: 'dispatchState',
 } as const;
 
 /**

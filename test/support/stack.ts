@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { describe, inject } from 'vitest';
 import { type LocalStack, pubsubClient, startLocalStack } from '../../emulator/local-stack.ts';
+import { type MailSink, startMailSink } from '../../emulator/mail-sink.ts';
 import { delay } from '../../emulator/processes.ts';
 
 export const emulators = inject('emulators');
@@ -18,22 +19,42 @@ export function uniqueProjectId(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
-/** The ingest path on the shared emulators, with a project of its own. */
-export async function startTestStack(prefix: string, env: NodeJS.ProcessEnv = {}): Promise<LocalStack> {
+export type TestStack = LocalStack & { sink: MailSink };
+
+export const TEST_API_URL = 'http://comet-api.test';
+
+/** Comet's functions on the shared emulators, with a project and a mail sink of their own. */
+export async function startTestStack(prefix: string, env: NodeJS.ProcessEnv = {}): Promise<TestStack> {
   if (!emulators) throw new Error('emulators are not running');
   const projectId = uniqueProjectId(prefix);
-  return startLocalStack({
-    projectId,
-    topic: 'comet-alerts',
-    emulators,
-    logDir: join(emulators.logDir, projectId),
-    env,
-  });
+  const sink = await startMailSink({ hangMs: 3_000 });
+  try {
+    const stack = await startLocalStack({
+      projectId,
+      topic: 'comet-alerts',
+      emulators,
+      mailUrl: sink.url,
+      apiUrl: TEST_API_URL,
+      logDir: join(emulators.logDir, projectId),
+      env,
+    });
+    return {
+      ...stack,
+      sink,
+      stop: async () => {
+        await stack.stop();
+        await sink.stop();
+      },
+    };
+  } catch (error) {
+    await sink.stop();
+    throw error;
+  }
 }
 
 export function firestoreFor(stack: { projectId: string; firestoreHost: string }): Firestore {
   const [host, port] = stack.firestoreHost.split(':') as [string, string];
-  return new Firestore({ projectId: stack.projectId, host, port: Number(port), ssl: false, customHeaders: { Authorization: 'Bearer owner' } });
+  return new Firestore({ projectId: stack.projectId, host, port: Number(port), ssl: false, customHeaders: { Authorization: 'Bearer owner' }, ignoreUndefinedProperties: true });
 }
 
 /** Publishes through the Pub/Sub emulator and returns the message id. */
@@ -57,9 +78,9 @@ export interface LogLine {
   [field: string]: unknown;
 }
 
-/** The ingest function's structured log lines. */
-export function functionLog(stack: LocalStack): LogLine[] {
-  return readFileSync(stack.ingest.process.logFile, 'utf8')
+/** A function's structured log lines. */
+export function functionLog(stack: LocalStack, target: 'ingest' | 'dispatch' = 'ingest'): LogLine[] {
+  return readFileSync(stack[target].process.logFile, 'utf8')
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as LogLine);

@@ -28,6 +28,8 @@ describe('parseSourceConfig', () => {
       ownerReminderCadence: 604_800_000,
       escalationTime: 10_000,
       escalationReminderCadence: 604_800_000,
+      digestLimit: 50,
+      subject: 'Security issues for you: {count} open, {new} new',
       schedule: '* * * * *',
       dedupeWindow: 3_600_000,
       maxAlertBytes: 262_144,

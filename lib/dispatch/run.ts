@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import { actionLinks, type LinkSettings, ownerPageUrl } from '../links/action-links.ts';
+import type { DeliveredIssue, Digest, EscalatedIssue, Escalation, IssueSummary } from '../model/delivery.ts';
+import type { Issue, PendingEvent } from '../model/issue.ts';
+import type { Registry } from '../plugin/registry.ts';
+import type { Source } from '../plugin/source.ts';
+import type { DispatchStore, DispatchWrite } from '../store/dispatch-store.ts';
+import type { Logger } from '../util/log.ts';
+import { type EscalationPlan, type IssueDecision, type OwnerDigestPlan, planBatch, planEscalation, planRealTimeEscalation } from './plan.ts';
+import { batchReadiness, type Readiness } from './readiness.ts';
+
+export interface DispatchDependencies {
+  registry: Registry;
+  store: DispatchStore;
+  links: LinkSettings;
+  log: Logger;
+  now: () => Date;
+  /** Pending events read per round trip. */
+  pageSize: number;
+  /** Distinct issues planned and written together; bounds memory per step. */
+  issuesPerStep: number;
+  /** Longer than the function's timeout, so a run cannot outlive its lease. */
+  leaseTtlMs: number;
+  /** Digests delivered at the same time. */
+  sendConcurrency: number;
+}
+
+export interface DispatchSummary {
+  source: string;
+  status: 'busy' | 'not-ready' | 'dispatched';
+  readiness?: Readiness['reason'];
+  pendingEvents: number;
+  digestsSent: number;
+  digestsFailed: number;
+  issuesSent: number;
+  /** Issues processed without a mail, by reason. */
+  held: Record<string, number>;
+  escalation: { sent: number; issues: number; skipped?: string };
+}
+
+/**
+ * One dispatch run for one source: take the lease, check the batch is ready,
+ * then page through its pending events, plan each step with the pure
+ * planner, deliver, and record what was delivered. A delivery is recorded
+ * only after every output accepted it; a failed one stays pending for the
+ * next run, and never blocks other owners.
+ */
+export async function dispatchSource(sourceName: string, deps: DispatchDependencies): Promise<DispatchSummary> {
+  const source = deps.registry.source(sourceName);
+  if (!source) throw new Error(`no source named "${sourceName}"`);
+  const log = deps.log.with({ source_type: source.name });
+  const summary: DispatchSummary = {
+    source: source.name,
+    status: 'busy',
+    pendingEvents: 0,
+    digestsSent: 0,
+    digestsFailed: 0,
+    issuesSent: 0,
+    held: {},
+    escalation: { sent: 0, issues: 0 },
+  };
+  const holder = randomUUID();
+  if (!(await deps.store.acquireLease(source.name, holder, deps.now(), deps.leaseTtlMs))) {
+    log.notice('dispatch skipped: another run holds the lease');
+    return summary;
+  }
+  try {
+    const now = deps.now();
+    const readiness = batchReadiness(await deps.store.pendingBounds(source.name), source.config, now);
+    summary.readiness = readiness.reason;
+    summary.status = readiness.ready ? 'dispatched' : 'not-ready';
+    if (readiness.ready) await dispatchBatch(source, now, deps, summary, log);
+    if (source.config.realTime) await escalateRealTime(source, now, deps, summary, log);
+    log.info(`dispatch ${summary.status}`, { summary });
+    return summary;
+  } finally {
+    await deps.store.releaseLease(source.name, holder);
+  }
+}
+
+async function dispatchBatch(source: Source, now: Date, deps: DispatchDependencies, summary: DispatchSummary, log: Logger): Promise<void> {
+  const events: PendingEvent[] = [];
+  for await (const page of deps.store.pendingEvents(source.name, deps.pageSize)) events.push(...page);
+  summary.pendingEvents = events.length;
+
+  const escalationCandidates: { decision: IssueDecision; issue: IssueSummary; lastEscalatedAt: Date | undefined }[] = [];
+  for (const step of stepsByOwner(events, deps.issuesPerStep)) {
+    const issues = await deps.store.issues([...new Set(step.map((e) => e.fingerprint))]);
+    const plan = planBatch({ config: source.config, now, events: step, issues, escalateCadenceFor: (issue) => source.escalateCadenceMs(issue?.metadata ?? {}) });
+
+    const writes: DispatchWrite[] = plan.held.flatMap((d) => settle(d, now, false));
+    for (const d of plan.held) summary.held[d.reason] = (summary.held[d.reason] ?? 0) + 1;
+    // Escalation considers what this run settled: not ignored issues, nor those whose mail failed.
+    const settled = plan.held.filter((d) => d.reason === 'not-due');
+    await mapLimit(plan.digests, deps.sendConcurrency, async (digestPlan) => {
+      const digest = toDigest(source, digestPlan, issues, now, deps.links);
+      const delivered = await deliver(deps.registry.routersFor(source.name), digest, log.with({ owner: digestPlan.owner }));
+      if (delivered) {
+        summary.digestsSent++;
+        summary.issuesSent += digestPlan.issues.length;
+        writes.push(...digestPlan.issues.flatMap((d) => settle(d, now, true)));
+        settled.push(...digestPlan.issues);
+      } else {
+        summary.digestsFailed++;
+      }
+    });
+    await deps.store.apply(writes);
+
+    for (const decision of settled) {
+      const issue = issues.get(decision.fingerprint);
+      escalationCandidates.push({ decision, issue: summaryOf(source, decision, issue), lastEscalatedAt: issue?.lastEscalatedAt });
+    }
+  }
+
+  if (source.config.realTime) return;
+  const plan = planEscalation({
+    config: source.config,
+    now,
+    lastEscalationAt: await deps.store.lastEscalationAt(source.name),
+    candidates: escalationCandidates.map((c) => ({ fingerprint: c.decision.fingerprint, firstSeen: c.decision.firstSeen, lastEscalatedAt: c.lastEscalatedAt })),
+  });
+  const byFingerprint = new Map(escalationCandidates.map((c) => [c.decision.fingerprint, c]));
+  await escalate(source, plan, now, deps, summary, log, (fingerprint) => {
+    const candidate = byFingerprint.get(fingerprint);
+    return candidate ? { summary: candidate.issue, eventIds: candidate.decision.eventIds } : undefined;
+  });
+}
+
+async function escalateRealTime(source: Source, now: Date, deps: DispatchDependencies, summary: DispatchSummary, log: Logger): Promise<void> {
+  const due = await deps.store.escalationsDue(source.name, now);
+  const byFingerprint = new Map(due.map((issue) => [issue.fingerprint, issue]));
+  const plan = planRealTimeEscalation({ config: source.config, now, issues: due });
+  // Issues addressed since they were sent no longer wait for an escalation.
+  const addressed = due.filter((i) => !(plan.send && plan.issues.some((d) => d.fingerprint === i.fingerprint)));
+  if (plan.send) {
+    await escalate(source, plan, now, deps, summary, log, (fingerprint) => {
+      const issue = byFingerprint.get(fingerprint);
+      return issue ? { summary: { ...issue, firstSeen: issue.firstSeen ?? issue.lastSeen }, eventIds: [] } : undefined;
+    });
+  }
+  if (addressed.length > 0 && (plan.send || plan.reason !== 'no-recipient')) {
+    await deps.store.apply(addressed.map((i) => ({ kind: 'issue', fingerprint: i.fingerprint, fields: { clearEscalation: true } })));
+  }
+}
+
+async function escalate(
+  source: Source,
+  plan: EscalationPlan,
+  now: Date,
+  deps: DispatchDependencies,
+  summary: DispatchSummary,
+  log: Logger,
+  lookup: (fingerprint: string) => { summary: IssueSummary; eventIds: string[] } | undefined,
+): Promise<void> {
+  if (!plan.send) {
+    summary.escalation.skipped = plan.reason;
+    return;
+  }
+  const issues: EscalatedIssue[] = plan.issues.flatMap((d) => {
+    const found = lookup(d.fingerprint);
+    return found ? [{ ...found.summary, reason: d.reason, firstEscalation: d.firstEscalation }] : [];
+  });
+  const limit = source.config.digestLimit;
+  const escalation: Escalation = {
+    source: source.name,
+    sourceReadable: sourceReadable(source, issues),
+    recipient: plan.recipient,
+    issues: issues.slice(0, limit),
+    omitted: Math.max(0, issues.length - limit),
+  };
+  if (!(await deliver(deps.registry.escalatorsFor(source.name), escalation, log.with({ recipient: plan.recipient })))) return;
+  summary.escalation = { sent: 1, issues: issues.length };
+  await deps.store.apply([
+    { kind: 'source', source: source.name, lastEscalationAt: now },
+    ...plan.issues.flatMap((d): DispatchWrite[] => [
+      { kind: 'issue', fingerprint: d.fingerprint, fields: { lastEscalatedAt: now, clearEscalation: true } },
+      ...(lookup(d.fingerprint)?.eventIds ?? []).map((id): DispatchWrite => ({ kind: 'event', id, escalatedAt: now })),
+    ]),
+  ]);
+}
+
+/** Runs every output; true only if all of them accepted. */
+async function deliver<T>(outputs: readonly ((item: T) => Promise<void>)[], item: T, log: Logger): Promise<boolean> {
+  if (outputs.length === 0) {
+    log.warning('nothing delivered: no output is registered for this source');
+    return false;
+  }
+  const results = await Promise.allSettled(outputs.map((output) => output(item)));
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  for (const failure of failures) log.error('delivery failed; the issues stay pending for the next run', { error: failure.reason });
+  return failures.length === 0;
+}
+
+function settle(decision: IssueDecision, now: Date, sent: boolean): DispatchWrite[] {
+  return [
+    ...decision.eventIds.map((id): DispatchWrite => ({ kind: 'event', id, processedAt: now, ...(sent ? { sentAt: now } : {}) })),
+    {
+      kind: 'issue',
+      fingerprint: decision.fingerprint,
+      fields: {
+        firstSeen: decision.firstSeen,
+        lastProcessedAt: now,
+        ...(sent ? { lastSentAt: now } : {}),
+        ...(sent && decision.escalationDueAt ? { escalationDueAt: decision.escalationDueAt } : {}),
+      },
+    },
+  ];
+}
+
+function toDigest(source: Source, plan: OwnerDigestPlan, issues: ReadonlyMap<string, Issue>, now: Date, links: LinkSettings): Digest {
+  const limit = source.config.digestLimit;
+  const delivered: DeliveredIssue[] = plan.issues.slice(0, limit).map((decision) => {
+    const summary = summaryOf(source, decision, issues.get(decision.fingerprint));
+    return {
+      ...summary,
+      reason: decision.reason as DeliveredIssue['reason'],
+      instructions: source.instructions(summary.metadata),
+      actions: actionLinks(links, now, decision.fingerprint, plan.owner, source.config.realTime),
+    };
+  });
+  return {
+    source: source.name,
+    sourceReadable: sourceReadable(source, delivered),
+    owner: plan.owner,
+    issues: delivered,
+    omitted: plan.issues.length - delivered.length,
+    ownerPageUrl: ownerPageUrl(links),
+    subject: source.config.subject,
+  };
+}
+
+function summaryOf(source: Source, decision: IssueDecision, issue: Issue | undefined): IssueSummary {
+  return {
+    fingerprint: decision.fingerprint,
+    source: source.name,
+    owner: decision.owner,
+    metadata: issue?.metadata ?? {},
+    firstSeen: decision.firstSeen,
+    lastSeen: issue?.lastSeen ?? decision.firstSeen,
+  };
+}
+
+function sourceReadable(source: Source, issues: readonly IssueSummary[]): string {
+  return issues.find((i) => i.metadata.sourceReadable)?.metadata.sourceReadable ?? source.name;
+}
+
+/**
+ * Splits pending events into steps of whole owners (an owner's digest is
+ * never split) holding about `issuesPerStep` distinct issues each.
+ */
+function* stepsByOwner(events: readonly PendingEvent[], issuesPerStep: number): Generator<PendingEvent[]> {
+  const newestOwner = new Map<string, PendingEvent>();
+  for (const e of events) {
+    const seen = newestOwner.get(e.fingerprint);
+    if (!seen || e.receivedAt > seen.receivedAt) newestOwner.set(e.fingerprint, e);
+  }
+  const byOwner = new Map<string, { events: PendingEvent[]; fingerprints: Set<string> }>();
+  for (const e of events) {
+    const owner = newestOwner.get(e.fingerprint)?.owner ?? e.owner;
+    const group = byOwner.get(owner) ?? { events: [], fingerprints: new Set<string>() };
+    group.events.push(e);
+    group.fingerprints.add(e.fingerprint);
+    byOwner.set(owner, group);
+  }
+  let step: PendingEvent[] = [];
+  let issueCount = 0;
+  for (const group of byOwner.values()) {
+    if (issueCount > 0 && issueCount + group.fingerprints.size > issuesPerStep) {
+      yield step;
+      step = [];
+      issueCount = 0;
+    }
+    step.push(...group.events);
+    issueCount += group.fingerprints.size;
+  }
+  if (step.length > 0) yield step;
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  });
+  await Promise.all(workers);
+}

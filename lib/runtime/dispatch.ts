@@ -1,0 +1,39 @@
+import { createDispatchHandler } from '../dispatch/http.ts';
+import { emailOutputs } from '../mail/email-outputs.ts';
+import { sendgridMailer } from '../mail/sendgrid.ts';
+import { MailTemplates } from '../mail/templates.ts';
+import { registerOutputs } from '../outputs/index.ts';
+import { loadSources } from '../sources/index.ts';
+import { DispatchStore } from '../store/dispatch-store.ts';
+import { createFirestore } from '../store/firestore.ts';
+import { parseDuration } from '../util/duration.ts';
+import { log } from '../util/log.ts';
+import { required, storageTimeout } from './env.ts';
+
+/** The dispatch function's wiring, from the environment; a missing secret stops it at startup. */
+export async function dispatchFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
+  const mailer = sendgridMailer({
+    apiKey: required(env, 'SENDGRID_API_KEY'),
+    from: { email: env.COMET_MAIL_FROM ?? 'comet@example.com', name: env.COMET_MAIL_FROM_NAME ?? 'Comet' },
+    baseUrl: env.SENDGRID_API_URL,
+    timeoutMs: parseDuration(env.COMET_MAIL_TIMEOUT ?? '10s'),
+  });
+  const registry = registerOutputs(await loadSources(), emailOutputs(await MailTemplates.load(), mailer));
+  return createDispatchHandler({
+    registry,
+    store: new DispatchStore(createFirestore(env), { timeoutMs: storageTimeout(env) }),
+    links: {
+      apiBaseUrl: required(env, 'COMET_API_URL').replace(/\/+$/, ''),
+      secret: required(env, 'COMET_LINK_SECRET'),
+      ttlMs: parseDuration(env.COMET_LINK_TTL ?? '30d'),
+    },
+    log,
+    now: () => new Date(),
+    pageSize: 1_000,
+    issuesPerStep: 500,
+    leaseTtlMs: parseDuration(env.COMET_DISPATCH_LEASE ?? '10m'),
+    sendConcurrency: 8,
+    allowClockOverride: env.COMET_ALLOW_CLOCK_OVERRIDE === 'true',
+  });
+}
+

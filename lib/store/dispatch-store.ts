@@ -1,0 +1,177 @@
+import { FieldValue, type Firestore, type Timestamp, type WriteBatch } from '@google-cloud/firestore';
+import type { Issue, IssueIgnore, PendingEvent } from '../model/issue.ts';
+import { withDeadline } from '../util/deadline.ts';
+import { COLLECTIONS } from './firestore.ts';
+
+/** Firestore's limit of writes in one commit. */
+const MAX_BATCH_WRITES = 500;
+
+/** A state change dispatch makes once a plan's outcome is known. */
+export type DispatchWrite =
+  | { kind: 'event'; id: string; processedAt?: Date | undefined; sentAt?: Date | undefined; escalatedAt?: Date | undefined }
+  | {
+      kind: 'issue';
+      fingerprint: string;
+      fields: Partial<Pick<Issue, 'firstSeen' | 'lastProcessedAt' | 'lastSentAt' | 'lastEscalatedAt' | 'escalationDueAt'>> & { clearEscalation?: true };
+    }
+  | { kind: 'source'; source: string; lastEscalationAt: Date };
+
+/**
+ * Firestore access for dispatch: paged pending events, batched issue gets,
+ * batched writes, and the per-source lease. No query runs per event.
+ */
+export class DispatchStore {
+  private readonly db: Firestore;
+  private readonly timeoutMs: number;
+
+  constructor(db: Firestore, options: { timeoutMs: number }) {
+    this.db = db;
+    this.timeoutMs = options.timeoutMs;
+  }
+
+  private pending(source: string) {
+    return this.db.collection(COLLECTIONS.events).where('source', '==', source).where('processedAt', '==', null);
+  }
+
+  /** Receive times of the oldest and newest pending events (queries Q1 and Q2 of docs/data-model.md). */
+  async pendingBounds(source: string): Promise<{ oldest: Date; newest: Date } | undefined> {
+    const [oldest, newest] = await this.timed(
+      Promise.all([this.pending(source).orderBy('receivedAt', 'asc').select('receivedAt').limit(1).get(), this.pending(source).orderBy('receivedAt', 'desc').select('receivedAt').limit(1).get()]),
+      'reading the pending bounds',
+    );
+    const first = oldest.docs[0];
+    const last = newest.docs[0];
+    if (!first || !last) return undefined;
+    return { oldest: (first.get('receivedAt') as Timestamp).toDate(), newest: (last.get('receivedAt') as Timestamp).toDate() };
+  }
+
+  /** Every pending event of a source, oldest first, a page per round trip, only the fields dispatch needs. */
+  async *pendingEvents(source: string, pageSize: number): AsyncGenerator<PendingEvent[]> {
+    let cursor: Timestamp | undefined;
+    let cursorId: string | undefined;
+    for (;;) {
+      let query = this.pending(source).orderBy('receivedAt', 'asc').orderBy('__name__', 'asc').select('fingerprint', 'owner', 'receivedAt').limit(pageSize);
+      if (cursor && cursorId) query = query.startAfter(cursor, cursorId);
+      const page = await this.timed(query.get(), 'reading pending events');
+      if (page.empty) return;
+      yield page.docs.map((doc) => ({
+        id: doc.id,
+        fingerprint: doc.get('fingerprint') as string,
+        owner: doc.get('owner') as string,
+        receivedAt: (doc.get('receivedAt') as Timestamp).toDate(),
+      }));
+      const last = page.docs[page.docs.length - 1];
+      if (!last || page.size < pageSize) return;
+      cursor = last.get('receivedAt') as Timestamp;
+      cursorId = last.id;
+    }
+  }
+
+  /** The issues of these fingerprints in one batched get. */
+  async issues(fingerprints: readonly string[]): Promise<Map<string, Issue>> {
+    if (fingerprints.length === 0) return new Map();
+    const refs = fingerprints.map((fp) => this.db.collection(COLLECTIONS.issues).doc(fp));
+    const snaps = await this.timed(this.db.getAll(...refs), 'reading issues');
+    const found = new Map<string, Issue>();
+    for (const snap of snaps) {
+      const data = snap.data();
+      if (data) found.set(snap.id, toIssue(snap.id, data));
+    }
+    return found;
+  }
+
+  /** Real-time issues whose escalation is due (query Q7). */
+  async escalationsDue(source: string, now: Date): Promise<Issue[]> {
+    const snap = await this.timed(
+      this.db.collection(COLLECTIONS.issues).where('source', '==', source).where('escalationDueAt', '<=', now).orderBy('escalationDueAt', 'asc').limit(MAX_BATCH_WRITES).get(),
+      'reading due escalations',
+    );
+    return snap.docs.map((doc) => toIssue(doc.id, doc.data()));
+  }
+
+  async lastEscalationAt(source: string): Promise<Date | undefined> {
+    const snap = await this.timed(this.db.collection(COLLECTIONS.dispatchState).doc(source).get(), 'reading the dispatch state');
+    return (snap.get('lastEscalationAt') as Timestamp | undefined)?.toDate();
+  }
+
+  /**
+   * Takes the source's lease unless another run holds an unexpired one. A
+   * crashed run's lease simply expires; its holder id makes renewal and
+   * release safe.
+   */
+  acquireLease(source: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    const ref = this.db.collection(COLLECTIONS.dispatchState).doc(source);
+    return this.timed(
+      this.db.runTransaction(async (tx) => {
+        const state = (await tx.get(ref)).data();
+        const heldByOther = state?.leaseHolder && state.leaseHolder !== holder && (state.leaseExpiresAt as Timestamp).toMillis() > now.getTime();
+        if (heldByOther) return false;
+        tx.set(ref, { leaseHolder: holder, leaseExpiresAt: new Date(now.getTime() + ttlMs) }, { merge: true });
+        return true;
+      }),
+      'taking the dispatch lease',
+    );
+  }
+
+  releaseLease(source: string, holder: string): Promise<void> {
+    const ref = this.db.collection(COLLECTIONS.dispatchState).doc(source);
+    return this.timed(
+      this.db.runTransaction(async (tx) => {
+        if ((await tx.get(ref)).get('leaseHolder') === holder) tx.set(ref, { leaseHolder: null, leaseExpiresAt: null }, { merge: true });
+      }),
+      'releasing the dispatch lease',
+    );
+  }
+
+  /** Applies writes in commits of up to 500. */
+  async apply(writes: readonly DispatchWrite[]): Promise<void> {
+    for (let start = 0; start < writes.length; start += MAX_BATCH_WRITES) {
+      const batch = this.db.batch();
+      for (const write of writes.slice(start, start + MAX_BATCH_WRITES)) this.add(batch, write);
+      await this.timed(batch.commit(), 'writing dispatch results');
+    }
+  }
+
+  private add(batch: WriteBatch, write: DispatchWrite): void {
+    switch (write.kind) {
+      case 'event':
+        batch.set(
+          this.db.collection(COLLECTIONS.events).doc(write.id),
+          { processedAt: write.processedAt, sentAt: write.sentAt, escalatedAt: write.escalatedAt },
+          { merge: true },
+        );
+        return;
+      case 'issue': {
+        const { clearEscalation, ...fields } = write.fields;
+        const cleared = clearEscalation ? { escalationDueAt: FieldValue.delete(), escalationRequestedAt: FieldValue.delete() } : {};
+        batch.set(this.db.collection(COLLECTIONS.issues).doc(write.fingerprint), { ...fields, ...cleared }, { merge: true });
+        return;
+      }
+      case 'source':
+        batch.set(this.db.collection(COLLECTIONS.dispatchState).doc(write.source), { lastEscalationAt: write.lastEscalationAt }, { merge: true });
+    }
+  }
+
+  private timed<T>(work: Promise<T>, what: string): Promise<T> {
+    return withDeadline(work, this.timeoutMs, what);
+  }
+}
+
+function toIssue(fingerprint: string, data: FirebaseFirestore.DocumentData): Issue {
+  const date = (value: unknown) => (value ? (value as Timestamp).toDate() : undefined);
+  const ignore = data.ignore as { state: IssueIgnore['state']; until?: Timestamp | null } | null | undefined;
+  return {
+    fingerprint,
+    source: data.source,
+    owner: data.owner,
+    metadata: data.metadata ?? {},
+    lastSeen: date(data.lastSeen) ?? new Date(0),
+    firstSeen: date(data.firstSeen),
+    lastProcessedAt: date(data.lastProcessedAt),
+    lastSentAt: date(data.lastSentAt),
+    lastEscalatedAt: date(data.lastEscalatedAt),
+    escalationDueAt: date(data.escalationDueAt),
+    escalationRequestedAt: date(data.escalationRequestedAt),
+    ignore: ignore ? { state: ignore.state, until: date(ignore.until) ?? null } : undefined,
+  };
+}
