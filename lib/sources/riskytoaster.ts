@@ -55,6 +55,8 @@ export default defineSource({
     maxWait: '10m',
     newThreshold: '7d',
     ownerReminderCadence: '7d',
+    escalationRecipient: 'facilities-security@example.com',
+    escalationTime: '3d',
     schedule: '* * * * *',
   },
 });
