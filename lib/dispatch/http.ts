@@ -5,6 +5,20 @@ import { type DispatchDependencies, dispatchSource, type DispatchSummary } from 
 
 const bodySchema = z.object({ source: z.string().min(1).optional() }).strict();
 
+/** Cloud Scheduler posts its body as bytes unless told the content type; read it as JSON either way. */
+function jsonBody(body: unknown): unknown {
+  if (Buffer.isBuffer(body) || typeof body === 'string') {
+    const text = body.toString().trim();
+    if (text === '') return {};
+    try {
+      return JSON.parse(text);
+    } catch {
+      return { unparseable: text.slice(0, 100) };
+    }
+  }
+  return body && typeof body === 'object' ? body : {};
+}
+
 /**
  * The dispatch function's HTTP body. Cloud Scheduler posts `{"source": NAME}`
  * for each source on its schedule; without a source, every source is
@@ -13,7 +27,7 @@ const bodySchema = z.object({ source: z.string().min(1).optional() }).strict();
  */
 export function createDispatchHandler(deps: DispatchDependencies & { log: Logger; allowClockOverride: boolean }) {
   return async function dispatch(req: Request, res: Response): Promise<void> {
-    const body = bodySchema.safeParse(req.body && typeof req.body === 'object' ? req.body : {});
+    const body = bodySchema.safeParse(jsonBody(req.body));
     if (!body.success) {
       res.status(400).json({ error: 'expected a JSON body like {"source": "forseti"}', details: body.error.issues.map((i) => i.message) });
       return;

@@ -95,7 +95,8 @@ export function planBatch(snapshot: BatchSnapshot): BatchPlan {
     const sent = config.communicationDigestMode ? decisions.map((d) => (d.reason === 'not-due' ? { ...d, reason: 'open' as const } : d)) : due;
     if (!config.communicationDigestMode) held.push(...decisions.filter((d) => d.reason === 'not-due'));
     const issues = sent
-      .map((d) => ({ ...d, send: true, escalationDueAt: config.realTime ? realTimeDue(d, snapshot) : undefined }))
+      // Only a mail that asks for action starts the escalation clock; a listing in a digest neither restarts nor re-arms it.
+      .map((d) => ({ ...d, send: true, escalationDueAt: config.realTime && d.reason !== 'open' ? realTimeDue(d, snapshot) : undefined }))
       .sort((a, b) => SEND_ORDER[a.reason as SendReason] - SEND_ORDER[b.reason as SendReason] || a.firstSeen.getTime() - b.firstSeen.getTime());
     digests.push({ owner, issues });
   }

@@ -60,7 +60,8 @@ export async function dispatchSource(sourceName: string, deps: DispatchDependenc
     escalation: { sent: 0, issues: 0 },
   };
   const holder = randomUUID();
-  if (!(await deps.store.acquireLease(source.name, holder, deps.now(), deps.leaseTtlMs))) {
+  // The lease runs on the real clock, whatever time the run is told it is.
+  if (!(await deps.store.acquireLease(source.name, holder, new Date(), deps.leaseTtlMs))) {
     log.notice('dispatch skipped: another run holds the lease');
     return summary;
   }
@@ -69,7 +70,7 @@ export async function dispatchSource(sourceName: string, deps: DispatchDependenc
     const readiness = batchReadiness(await deps.store.pendingBounds(source.name), source.config, now);
     summary.readiness = readiness.reason;
     summary.status = readiness.ready ? 'dispatched' : 'not-ready';
-    if (readiness.ready) await dispatchBatch(source, now, deps, summary, log);
+    if (readiness.ready) await dispatchBatch(source, now, deps, summary, log, holder);
     if (source.config.realTime) await escalateRealTime(source, now, deps, summary, log);
     log.info(`dispatch ${summary.status}`, { summary });
     return summary;
@@ -78,13 +79,17 @@ export async function dispatchSource(sourceName: string, deps: DispatchDependenc
   }
 }
 
-async function dispatchBatch(source: Source, now: Date, deps: DispatchDependencies, summary: DispatchSummary, log: Logger): Promise<void> {
+async function dispatchBatch(source: Source, now: Date, deps: DispatchDependencies, summary: DispatchSummary, log: Logger, holder: string): Promise<void> {
   const events: PendingEvent[] = [];
   for await (const page of deps.store.pendingEvents(source.name, deps.pageSize)) events.push(...page);
   summary.pendingEvents = events.length;
 
   const escalationCandidates: { decision: IssueDecision; issue: IssueSummary; lastEscalatedAt: Date | undefined }[] = [];
   for (const step of stepsByOwner(events, deps.issuesPerStep)) {
+    // Renewing the lease before each step also stops a run that lost it (it stalled past its expiry).
+    if (!(await deps.store.acquireLease(source.name, holder, new Date(), deps.leaseTtlMs))) {
+      throw new Error(`dispatch of ${source.name} lost its lease; another run took over`);
+    }
     const issues = await deps.store.issues([...new Set(step.map((e) => e.fingerprint))]);
     const plan = planBatch({ config: source.config, now, events: step, issues, escalateCadenceFor: (issue) => source.escalateCadenceMs(issue?.metadata ?? {}) });
 
@@ -93,16 +98,25 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
     // Escalation considers what this run settled: not ignored issues, nor those whose mail failed.
     const settled = plan.held.filter((d) => d.reason === 'not-due');
     await mapLimit(plan.digests, deps.sendConcurrency, async (digestPlan) => {
-      const digest = toDigest(source, digestPlan, issues, now, deps.links);
-      const delivered = await deliver(deps.registry.routersFor(source.name), digest, log.with({ owner: digestPlan.owner }));
-      if (delivered) {
-        summary.digestsSent++;
-        summary.issuesSent += digestPlan.issues.length;
-        writes.push(...digestPlan.issues.flatMap((d) => settle(d, now, true)));
-        settled.push(...digestPlan.issues);
-      } else {
-        summary.digestsFailed++;
+      const ownerLog = log.with({ owner: digestPlan.owner });
+      let delivered = false;
+      try {
+        delivered = await deliver(deps.registry.routersFor(source.name), toDigest(source, digestPlan, issues, now, deps.links), ownerLog);
+      } catch (error) {
+        // A plugin's instructions() or a template threw: this owner's digest failed, the others go on.
+        ownerLog.error('building the digest failed; its issues stay pending', { error });
       }
+      if (!delivered) {
+        summary.digestsFailed++;
+        return;
+      }
+      // Issues beyond the digest's cap were not shown: processed, not sent, so a later sighting reminds.
+      const listed = digestPlan.issues.slice(0, source.config.digestLimit);
+      const unlisted = digestPlan.issues.slice(source.config.digestLimit);
+      summary.digestsSent++;
+      summary.issuesSent += listed.length;
+      writes.push(...listed.flatMap((d) => settle(d, now, true)), ...unlisted.flatMap((d) => settle(d, now, false)));
+      settled.push(...digestPlan.issues);
     });
     await deps.store.apply(writes);
 
@@ -169,10 +183,11 @@ async function escalate(
     omitted: Math.max(0, issues.length - limit),
   };
   if (!(await deliver(deps.registry.escalatorsFor(source.name), escalation, log.with({ recipient: plan.recipient })))) return;
-  summary.escalation = { sent: 1, issues: issues.length };
+  summary.escalation = { sent: 1, issues: escalation.issues.length };
+  const listed = new Set(escalation.issues.map((i) => i.fingerprint));
   await deps.store.apply([
     { kind: 'source', source: source.name, lastEscalationAt: now },
-    ...plan.issues.flatMap((d): DispatchWrite[] => [
+    ...plan.issues.filter((d) => listed.has(d.fingerprint)).flatMap((d): DispatchWrite[] => [
       { kind: 'issue', fingerprint: d.fingerprint, fields: { lastEscalatedAt: now, clearEscalation: true } },
       ...(lookup(d.fingerprint)?.eventIds ?? []).map((id): DispatchWrite => ({ kind: 'event', id, escalatedAt: now })),
     ]),
@@ -185,7 +200,8 @@ async function deliver<T>(outputs: readonly ((item: T) => Promise<void>)[], item
     log.warning('nothing delivered: no output is registered for this source');
     return false;
   }
-  const results = await Promise.allSettled(outputs.map((output) => output(item)));
+  // Through a promise, so that an output that throws synchronously counts as a failure like any other.
+  const results = await Promise.allSettled(outputs.map((output) => Promise.resolve().then(() => output(item))));
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   for (const failure of failures) log.error('delivery failed; the issues stay pending for the next run', { error: failure.reason });
   return failures.length === 0;

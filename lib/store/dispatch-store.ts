@@ -1,7 +1,8 @@
 import { FieldValue, type Firestore, type Timestamp, type WriteBatch } from '@google-cloud/firestore';
-import type { Issue, IssueIgnore, PendingEvent } from '../model/issue.ts';
+import type { Issue, PendingEvent } from '../model/issue.ts';
 import { withDeadline } from '../util/deadline.ts';
 import { COLLECTIONS } from './firestore.ts';
+import { toIssue } from './issue-doc.ts';
 
 /** Firestore's limit of writes in one commit. */
 const MAX_BATCH_WRITES = 500;
@@ -155,23 +156,4 @@ export class DispatchStore {
   private timed<T>(work: Promise<T>, what: string): Promise<T> {
     return withDeadline(work, this.timeoutMs, what);
   }
-}
-
-function toIssue(fingerprint: string, data: FirebaseFirestore.DocumentData): Issue {
-  const date = (value: unknown) => (value ? (value as Timestamp).toDate() : undefined);
-  const ignore = data.ignore as { state: IssueIgnore['state']; until?: Timestamp | null } | null | undefined;
-  return {
-    fingerprint,
-    source: data.source,
-    owner: data.owner,
-    metadata: data.metadata ?? {},
-    lastSeen: date(data.lastSeen) ?? new Date(0),
-    firstSeen: date(data.firstSeen),
-    lastProcessedAt: date(data.lastProcessedAt),
-    lastSentAt: date(data.lastSentAt),
-    lastEscalatedAt: date(data.lastEscalatedAt),
-    escalationDueAt: date(data.escalationDueAt),
-    escalationRequestedAt: date(data.escalationRequestedAt),
-    ignore: ignore ? { state: ignore.state, until: date(ignore.until) ?? null } : undefined,
-  };
 }

@@ -2,7 +2,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { CapturedMail } from '../../emulator/mail-sink.ts';
 import { verifyLink } from '../../lib/links/token.ts';
-import { describeWithEmulators, eventually, firestoreFor, publish, sample, startTestStack, TEST_API_URL, type TestStack } from '../support/stack.ts';
+import { describeWithEmulators, eventually, firestoreFor, publish, sample, startTestStack, type TestStack } from '../support/stack.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -72,7 +72,7 @@ describeWithEmulators('dispatch through functions-framework into the mail sink',
     expect(links).toHaveLength(2 * 3 + 1);
     const actions = links.filter((l) => l.includes('token=')).map((link) => {
       const url = new URL(link);
-      expect(url.origin).toBe(TEST_API_URL);
+      expect(url.origin).toBe(stack.api.url);
       const check = verifyLink(url.searchParams.get('token')!, stack.linkSecret, new Date());
       expect(check.ok).toBe(true);
       return check.ok && [url.pathname, check.claims.action, check.claims.recipient];
@@ -85,6 +85,9 @@ describeWithEmulators('dispatch through functions-framework into the mail sink',
     expect(issue?.lastSentAt.toMillis()).toBe(Date.parse(at(2 * HOUR)));
 
     stack.sink.clear();
+    // Cloud Scheduler sends its body as bytes unless the job sets a content type.
+    const asText = await fetch(stack.dispatch.url, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-comet-now': at(3 * HOUR) }, body: '{"source": "detectify"}' });
+    expect(((await asText.json()) as { summaries: { source: string }[] }).summaries.map((s) => s.source)).toEqual(['detectify']);
     const again = await dispatch(undefined, at(3 * HOUR));
     expect(again.every((s) => s.digestsSent === 0)).toBe(true);
     expect(stack.sink.mails()).toHaveLength(0);

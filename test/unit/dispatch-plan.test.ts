@@ -140,6 +140,17 @@ describe('planBatch', () => {
     const due = Object.fromEntries(plan.digests[0]!.issues.map((i) => [i.fingerprint, i.escalationDueAt]));
     expect(due).toEqual({ a: new Date(NOW.getTime() + 36 * 60 * MIN), b: new Date(NOW.getTime() + 60 * MIN) });
   });
+
+  it('real-time sources: an issue only listed in a digest keeps its escalation clock', () => {
+    const plan = planBatch({
+      config: config({ realTime: true }),
+      now: NOW,
+      events: [event('new'), event('listed')],
+      issues: issues(seen('listed', MIN)),
+    });
+    const due = Object.fromEntries(plan.digests[0]!.issues.map((i) => [`${i.fingerprint}:${i.reason}`, i.escalationDueAt !== undefined]));
+    expect(due).toEqual({ 'new:new': true, 'listed:open': false });
+  });
 });
 
 describe('planEscalation', () => {
