@@ -12,8 +12,6 @@ export interface StackOptions {
   logDir?: string;
   /** The SendGrid-compatible sink dispatch mails through. */
   mailUrl: string;
-  /** Where action links in mails point. */
-  apiUrl: string;
   /** Extra environment for the functions. */
   env?: NodeJS.ProcessEnv;
 }
@@ -26,6 +24,7 @@ export interface LocalStack {
   pubsubHost: string;
   ingest: ServedFunction;
   dispatch: ServedFunction;
+  api: ServedFunction;
   /** Signs the action links in mails; a fresh one per local run. */
   linkSecret: string;
   logDir: string;
@@ -50,26 +49,33 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     METADATA_SERVER_DETECTION: 'none',
   };
   const linkSecret = randomBytes(32).toString('base64url');
-  const dispatchEnv = {
-    SENDGRID_API_KEY: 'SG.local-sink',
-    SENDGRID_API_URL: options.mailUrl,
-    COMET_API_URL: options.apiUrl,
-    COMET_LINK_SECRET: linkSecret,
-    COMET_ALLOW_CLOCK_OVERRIDE: 'true',
+  const served: ServedFunction[] = [];
+  const stopServed = () => Promise.all(served.map((f) => f.stop()));
+  const serve = async (...args: Parameters<typeof serveFunction>) => {
+    const fn = await serveFunction(...args);
+    served.push(fn);
+    return fn;
   };
-  const served = await Promise.allSettled([
-    serveFunction('ingest', { file: 'ingest.ts', signatureType: 'cloudevent', env: { ...env, ...options.env }, logDir }),
-    serveFunction('dispatch', { file: 'dispatch.ts', signatureType: 'http', env: { ...env, ...dispatchEnv, ...options.env }, logDir }),
-  ]);
-  const stopServed = () => Promise.all(served.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
-  const [ingest, dispatch] = served;
-  if (ingest.status === 'rejected' || dispatch.status === 'rejected') {
+  let ingest: ServedFunction, api: ServedFunction, dispatch: ServedFunction;
+  try {
+    [ingest, api] = await Promise.all([
+      serve('ingest', { file: 'ingest.ts', signatureType: 'cloudevent', env: { ...env, ...options.env }, logDir }),
+      // Local only: the owner page trusts an X-Comet-User header.
+      serve('api', { file: 'api.ts', signatureType: 'http', env: { ...env, COMET_LINK_SECRET: linkSecret, COMET_INSECURE_DEV_AUTH: 'true', ...options.env }, logDir }),
+    ]);
+    dispatch = await serve('dispatch', {
+      file: 'dispatch.ts',
+      signatureType: 'http',
+      env: { ...env, SENDGRID_API_KEY: 'SG.local-sink', SENDGRID_API_URL: options.mailUrl, COMET_API_URL: api.url, COMET_LINK_SECRET: linkSecret, COMET_ALLOW_CLOCK_OVERRIDE: 'true', ...options.env },
+      logDir,
+    });
+  } catch (error) {
     await stopServed();
-    throw ingest.status === 'rejected' ? ingest.reason : (dispatch as PromiseRejectedResult).reason;
+    throw error;
   }
   const subscription = `${options.topic}-ingest`;
   try {
-    await createPushSubscription(hosts.pubsubHost, options.projectId, options.topic, subscription, ingest.value.url);
+    await createPushSubscription(hosts.pubsubHost, options.projectId, options.topic, subscription, ingest.url);
   } catch (error) {
     await stopServed();
     throw error;
@@ -80,8 +86,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     subscription,
     firestoreHost: hosts.firestoreHost,
     pubsubHost: hosts.pubsubHost,
-    ingest: ingest.value,
-    dispatch: dispatch.value,
+    ingest,
+    dispatch,
+    api,
     linkSecret,
     logDir,
     env,

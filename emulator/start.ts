@@ -28,8 +28,7 @@ const registry = await loadSources();
 const sink = await startMailSink(process.env.COMET_MAIL_PORT ? { port: Number(process.env.COMET_MAIL_PORT) } : {});
 const emulators: Emulator[] = await Promise.all([startEmulator('firestore', logDir, emulatorPorts.firestore), startEmulator('pubsub', logDir, emulatorPorts.pubsub)]);
 const [firestore, pubsub] = emulators as [Emulator, Emulator];
-const apiUrl = process.env.COMET_API_URL ?? 'http://localhost:8090';
-const stack = await startLocalStack({ projectId, topic, logDir, mailUrl: sink.url, apiUrl, emulators: { firestoreHost: firestore.host, pubsubHost: pubsub.host } }).catch(
+const stack = await startLocalStack({ projectId, topic, logDir, mailUrl: sink.url, emulators: { firestoreHost: firestore.host, pubsubHost: pubsub.host } }).catch(
   async (error: unknown) => {
     await Promise.all([...emulators.map((e) => e.stop()), sink.stop()]);
     throw error;
@@ -63,7 +62,8 @@ Comet is running locally (project ${projectId}).
   Firestore emulator  ${firestore.host}   collections: events, issues, deadLetters, dispatchState
   ingest function     ${stack.ingest.url}
   dispatch function   ${stack.dispatch.url}   run by the local scheduler on each source's schedule
-  action links        ${apiUrl}/v0/...
+  v0 API              ${stack.api.url}/v0/   action links in mails land here
+  owner page          ${stack.api.url}/v0/issues   send X-Comet-User: <owner email> (local only; no IAP here)
   logs                ${logDir}
 
 Sources and their dispatch schedules: ${registry
@@ -85,6 +85,7 @@ Press Ctrl-C to stop everything. What the ingest function logs follows.
 
 followLog(stack.ingest.process.logFile, 'ingest');
 followLog(stack.dispatch.process.logFile, 'dispatch');
+followLog(stack.api.process.logFile, 'api');
 
 /** Prints the function's structured log lines as they are written, one readable line each. */
 function followLog(file: string, name: string): void {

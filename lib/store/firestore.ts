@@ -7,6 +7,8 @@ export const COLLECTIONS = {
   deadLetters: 'deadLetters',
   /** One per source: the dispatch lease and when the source last escalated. */
   dispatchState: 'dispatchState',
+  /** The audit trail: every action taken on an issue. */
+  interactions: 'interactions',
 } as const;
 
 /**

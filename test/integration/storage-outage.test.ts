@@ -23,9 +23,8 @@ describeWithEmulators('ingest while Firestore is unreachable', () => {
       projectId,
       topic: 'comet-alerts',
       emulators: { firestoreHost, pubsubHost: emulators.pubsubHost },
-      // Dispatch is not exercised here: nothing listens at these.
+      // Dispatch is not exercised here: nothing listens there.
       mailUrl: 'http://127.0.0.1:9',
-      apiUrl: 'http://127.0.0.1:9',
       logDir: `${emulators.logDir}/${projectId}`,
       env: { COMET_STORAGE_TIMEOUT: '2s' },
     });

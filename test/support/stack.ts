@@ -21,8 +21,6 @@ export function uniqueProjectId(prefix: string): string {
 
 export type TestStack = LocalStack & { sink: MailSink };
 
-export const TEST_API_URL = 'http://comet-api.test';
-
 /** Comet's functions on the shared emulators, with a project and a mail sink of their own. */
 export async function startTestStack(prefix: string, env: NodeJS.ProcessEnv = {}): Promise<TestStack> {
   if (!emulators) throw new Error('emulators are not running');
@@ -34,7 +32,6 @@ export async function startTestStack(prefix: string, env: NodeJS.ProcessEnv = {}
       topic: 'comet-alerts',
       emulators,
       mailUrl: sink.url,
-      apiUrl: TEST_API_URL,
       logDir: join(emulators.logDir, projectId),
       env,
     });

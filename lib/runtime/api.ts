@@ -1,0 +1,35 @@
+import { type Authenticator, cachedKeys, firstOf, googleJwtAuthenticator, IAP_ISSUERS, ID_TOKEN_ISSUERS, insecureDevAuthenticator } from '../api/auth.ts';
+import { createApiHandler } from '../api/handler.ts';
+import { createFirestore } from '../store/firestore.ts';
+import { IssueStore } from '../store/issue-store.ts';
+import { log } from '../util/log.ts';
+import { required, storageTimeout } from './env.ts';
+
+const IAP_KEYS_URL = 'https://www.gstatic.com/iap/verify/public_key';
+const GOOGLE_CERTS_URL = 'https://www.googleapis.com/oauth2/v1/certs';
+
+/**
+ * The API function's wiring. Callers are identified by an IAP assertion
+ * (COMET_IAP_AUDIENCE) or a Google ID token (COMET_ID_TOKEN_AUDIENCE);
+ * COMET_INSECURE_DEV_AUTH=true adds a trusted header for local use.
+ */
+export function apiFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
+  const authenticators: Authenticator[] = [];
+  if (env.COMET_IAP_AUDIENCE) {
+    authenticators.push(googleJwtAuthenticator({ method: 'iap', header: 'x-goog-iap-jwt-assertion', audience: env.COMET_IAP_AUDIENCE, issuers: IAP_ISSUERS, keys: cachedKeys(IAP_KEYS_URL) }));
+  }
+  if (env.COMET_ID_TOKEN_AUDIENCE) {
+    authenticators.push(googleJwtAuthenticator({ method: 'id-token', header: 'authorization', audience: env.COMET_ID_TOKEN_AUDIENCE, issuers: ID_TOKEN_ISSUERS, keys: cachedKeys(GOOGLE_CERTS_URL) }));
+  }
+  if (env.COMET_INSECURE_DEV_AUTH === 'true') authenticators.push(insecureDevAuthenticator(log));
+  if (authenticators.length === 0) log.warning('no authentication is configured: only mail links work; set COMET_IAP_AUDIENCE or COMET_ID_TOKEN_AUDIENCE');
+  return createApiHandler({
+    issues: new IssueStore(createFirestore(env), { timeoutMs: storageTimeout(env) }),
+    auth: firstOf(...authenticators),
+    linkSecret: required(env, 'COMET_LINK_SECRET'),
+    now: () => new Date(),
+    log,
+    corsOrigins: (env.COMET_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    maxBodyBytes: 64 * 1024,
+  });
+}
