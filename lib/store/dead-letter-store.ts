@@ -1,21 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Firestore } from '@google-cloud/firestore';
 import type { DeadLetter } from '../model/dead-letter.ts';
-import { withDeadline } from '../util/deadline.ts';
+import { FirestoreAdapter } from './adapter.ts';
 import { COLLECTIONS } from './firestore.ts';
 
 /** Firestore documents stop at 1 MiB; larger bodies keep their head, size and hash. */
 export const MAX_STORED_RAW_CHARS = 512 * 1024;
 
-export class DeadLetterStore {
-  private readonly db: Firestore;
-  private readonly timeoutMs: number;
-
-  constructor(db: Firestore, options: { timeoutMs: number }) {
-    this.db = db;
-    this.timeoutMs = options.timeoutMs;
-  }
-
+export class DeadLetterStore extends FirestoreAdapter {
   /** Idempotent: a redelivered message overwrites its own dead letter. Returns its id. */
   async record(letter: DeadLetter): Promise<string> {
     const raw = letter.rawData ?? '';
@@ -39,7 +30,7 @@ export class DeadLetterStore {
         rawBase64Length: raw.length,
         rawSha256,
       });
-    await withDeadline(write, this.timeoutMs, `storing dead letter ${id}`);
+    await this.timed(write, `storing dead letter ${id}`);
     return id;
   }
 }

@@ -1,6 +1,6 @@
-import { FieldValue, type Firestore, type Timestamp, type WriteBatch } from '@google-cloud/firestore';
+import { FieldValue, type Timestamp, type WriteBatch } from '@google-cloud/firestore';
 import type { Issue, PendingEvent } from '../model/issue.ts';
-import { withDeadline } from '../util/deadline.ts';
+import { FirestoreAdapter } from './adapter.ts';
 import { COLLECTIONS } from './firestore.ts';
 import { toIssue } from './issue-doc.ts';
 
@@ -21,15 +21,7 @@ export type DispatchWrite =
  * Firestore access for dispatch: paged pending events, batched issue gets,
  * batched writes, and the per-source lease. No query runs per event.
  */
-export class DispatchStore {
-  private readonly db: Firestore;
-  private readonly timeoutMs: number;
-
-  constructor(db: Firestore, options: { timeoutMs: number }) {
-    this.db = db;
-    this.timeoutMs = options.timeoutMs;
-  }
-
+export class DispatchStore extends FirestoreAdapter {
   private pending(source: string) {
     return this.db.collection(COLLECTIONS.events).where('source', '==', source).where('processedAt', '==', null);
   }
@@ -151,9 +143,5 @@ export class DispatchStore {
       case 'source':
         batch.set(this.db.collection(COLLECTIONS.dispatchState).doc(write.source), { lastEscalationAt: write.lastEscalationAt }, { merge: true });
     }
-  }
-
-  private timed<T>(work: Promise<T>, what: string): Promise<T> {
-    return withDeadline(work, this.timeoutMs, what);
   }
 }

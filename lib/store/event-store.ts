@@ -1,6 +1,6 @@
 import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
 import type { AlertEvent } from '../model/event.ts';
-import { withDeadline } from '../util/deadline.ts';
+import { FirestoreAdapter } from './adapter.ts';
 import { isAlreadyExists, isFailedPrecondition } from './errors.ts';
 import { COLLECTIONS } from './firestore.ts';
 
@@ -24,19 +24,16 @@ export interface EventStoreOptions {
  * Writes events and their issue aggregates. On the happy path a record is one
  * batched commit of two writes and no reads; only a duplicate costs a read.
  */
-export class EventStore {
-  private readonly db: Firestore;
+export class EventStore extends FirestoreAdapter {
   private readonly retentionMs: number;
-  private readonly timeoutMs: number;
 
   constructor(db: Firestore, options: EventStoreOptions) {
-    this.db = db;
+    super(db, options);
     this.retentionMs = options.retentionMs;
-    this.timeoutMs = options.timeoutMs;
   }
 
   record(event: AlertEvent, dedupeWindowMs: number): Promise<RecordResult> {
-    return withDeadline(this.write(event, dedupeWindowMs), this.timeoutMs, `storing event ${event.id}`);
+    return this.timed(this.write(event, dedupeWindowMs), `storing event ${event.id}`);
   }
 
   private async write(event: AlertEvent, dedupeWindowMs: number): Promise<RecordResult> {

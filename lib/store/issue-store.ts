@@ -1,21 +1,13 @@
-import type { Firestore, Timestamp } from '@google-cloud/firestore';
+import type { Timestamp } from '@google-cloud/firestore';
 import { FieldValue } from '@google-cloud/firestore';
 import { IGNORE_FOR_ACTION, type Interaction } from '../model/interaction.ts';
 import type { Issue } from '../model/issue.ts';
-import { withDeadline } from '../util/deadline.ts';
+import { FirestoreAdapter } from './adapter.ts';
 import { COLLECTIONS } from './firestore.ts';
 import { toIssue } from './issue-doc.ts';
 
 /** Issues and their audit trail, as the v0 API reads and changes them. */
-export class IssueStore {
-  private readonly db: Firestore;
-  private readonly timeoutMs: number;
-
-  constructor(db: Firestore, options: { timeoutMs: number }) {
-    this.db = db;
-    this.timeoutMs = options.timeoutMs;
-  }
-
+export class IssueStore extends FirestoreAdapter {
   async get(fingerprint: string): Promise<Issue | undefined> {
     const snap = await this.timed(this.db.collection(COLLECTIONS.issues).doc(fingerprint).get(), 'reading an issue');
     const data = snap.data();
@@ -60,9 +52,5 @@ export class IssueStore {
   /** A storage round trip, for `/v0/dbcheck`. */
   async check(): Promise<void> {
     await this.timed(this.db.collection(COLLECTIONS.dispatchState).limit(1).get(), 'checking storage');
-  }
-
-  private timed<T>(work: Promise<T>, what: string): Promise<T> {
-    return withDeadline(work, this.timeoutMs, what);
   }
 }
