@@ -3,6 +3,7 @@ import type { Issue, PendingEvent } from '../model/issue.ts';
 import { FirestoreAdapter } from './adapter.ts';
 import { COLLECTIONS } from './firestore.ts';
 import { toIssue } from './issue-doc.ts';
+import { buildQuery, QUERIES } from './queries.ts';
 
 /** Firestore's limit of writes in one commit. */
 const MAX_BATCH_WRITES = 500;
@@ -22,18 +23,16 @@ export type DispatchWrite =
  * batched writes, and the per-source lease. No query runs per event.
  */
 export class DispatchStore extends FirestoreAdapter {
-  private pending(source: string) {
-    return this.db.collection(COLLECTIONS.events).where('source', '==', source).where('processedAt', '==', null);
-  }
-
   /** Receive times of the oldest and newest pending events (queries Q1 and Q2 of docs/data-model.md). */
   async pendingBounds(source: string): Promise<{ oldest: Date; newest: Date } | undefined> {
     const [oldest, newest] = await this.timed(
-      Promise.all([this.pending(source).orderBy('receivedAt', 'asc').select('receivedAt').limit(1).get(), this.pending(source).orderBy('receivedAt', 'desc').select('receivedAt').limit(1).get()]),
+      Promise.all(
+        [QUERIES.oldestPending, QUERIES.newestPending].map((spec) => buildQuery(this.db, spec, { equals: [source, null] }).limit(1).get()),
+      ),
       'reading the pending bounds',
     );
-    const first = oldest.docs[0];
-    const last = newest.docs[0];
+    const first = oldest?.docs[0];
+    const last = newest?.docs[0];
     if (!first || !last) return undefined;
     return { oldest: (first.get('receivedAt') as Timestamp).toDate(), newest: (last.get('receivedAt') as Timestamp).toDate() };
   }
@@ -43,7 +42,7 @@ export class DispatchStore extends FirestoreAdapter {
     let cursor: Timestamp | undefined;
     let cursorId: string | undefined;
     for (;;) {
-      let query = this.pending(source).orderBy('receivedAt', 'asc').orderBy('__name__', 'asc').select('fingerprint', 'owner', 'receivedAt').limit(pageSize);
+      let query = buildQuery(this.db, QUERIES.pendingEvents, { equals: [source, null] }).limit(pageSize);
       if (cursor && cursorId) query = query.startAfter(cursor, cursorId);
       const page = await this.timed(query.get(), 'reading pending events');
       if (page.empty) return;
@@ -76,7 +75,7 @@ export class DispatchStore extends FirestoreAdapter {
   /** Real-time issues whose escalation is due (query Q7). */
   async escalationsDue(source: string, now: Date): Promise<Issue[]> {
     const snap = await this.timed(
-      this.db.collection(COLLECTIONS.issues).where('source', '==', source).where('escalationDueAt', '<=', now).orderBy('escalationDueAt', 'asc').limit(MAX_BATCH_WRITES).get(),
+      buildQuery(this.db, QUERIES.escalationsDue, { equals: [source], range: now }).limit(MAX_BATCH_WRITES).get(),
       'reading due escalations',
     );
     return snap.docs.map((doc) => toIssue(doc.id, doc.data()));

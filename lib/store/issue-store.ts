@@ -5,6 +5,7 @@ import type { Issue } from '../model/issue.ts';
 import { FirestoreAdapter } from './adapter.ts';
 import { COLLECTIONS } from './firestore.ts';
 import { toIssue } from './issue-doc.ts';
+import { buildQuery, QUERIES } from './queries.ts';
 
 /** Issues and their audit trail, as the v0 API reads and changes them. */
 export class IssueStore extends FirestoreAdapter {
@@ -17,7 +18,7 @@ export class IssueStore extends FirestoreAdapter {
   /** An owner's issues seen since `since`, ignored or not, newest first (query Q4). */
   async recentIssues(owner: string, since: Date): Promise<Issue[]> {
     const snap = await this.timed(
-      this.db.collection(COLLECTIONS.issues).where('owner', '==', owner).where('lastSeen', '>=', since).orderBy('lastSeen', 'desc').limit(1_000).get(),
+      buildQuery(this.db, QUERIES.ownerIssues, { equals: [owner], range: since }).limit(1_000).get(),
       'reading open issues',
     );
     return snap.docs.map((doc) => toIssue(doc.id, doc.data()));
@@ -41,8 +42,8 @@ export class IssueStore extends FirestoreAdapter {
 
   /** The audit trail of one issue, or of every issue of an owner, newest first (queries Q9, Q10). */
   async interactions(filter: { fingerprint: string } | { owner: string }, limit = 200): Promise<Interaction[]> {
-    const [field, value] = 'fingerprint' in filter ? ['fingerprint', filter.fingerprint] : ['owner', filter.owner];
-    const snap = await this.timed(this.db.collection(COLLECTIONS.interactions).where(field, '==', value).orderBy('at', 'desc').limit(limit).get(), 'reading interactions');
+    const [spec, value] = 'fingerprint' in filter ? [QUERIES.issueInteractions, filter.fingerprint] : [QUERIES.ownerInteractions, filter.owner];
+    const snap = await this.timed(buildQuery(this.db, spec, { equals: [value] }).limit(limit).get(), 'reading interactions');
     return snap.docs.map((doc) => {
       const data = doc.data();
       return { ...data, at: (data.at as Timestamp).toDate(), until: data.until ? (data.until as Timestamp).toDate() : null } as Interaction;
