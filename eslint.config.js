@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['emulator/**', 'bench/**', 'test/**'],
+    files: ['emulator/**', 'bench/**', 'test/**', 'terraform/**'],
     rules: { 'no-console': 'off' },
   },
   {
