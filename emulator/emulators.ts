@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort, type ManagedProcess, startProcess, waitUntil } from './processes.ts';
+import { freePort, type ManagedProcess, portFree, startProcess, waitUntil } from './processes.ts';
 
 export type EmulatorKind = 'firestore' | 'pubsub';
 
@@ -26,6 +26,9 @@ export function emulatorsMissing(): string | undefined {
 
 /** Starts a Google Cloud emulator on a free port and waits until it answers `Ok`. */
 export async function startEmulator(kind: EmulatorKind, logDir: string, port?: number): Promise<Emulator> {
+  if (port !== undefined && !(await portFree(port))) {
+    throw Object.assign(new Error(`port ${port} is taken`), { code: 'EADDRINUSE' });
+  }
   for (let attempt = 1; ; attempt++) {
     const chosen = port ?? (await freePort());
     const host = `127.0.0.1:${chosen}`;

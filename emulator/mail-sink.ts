@@ -50,7 +50,7 @@ const sendSchema = z.object({
 
 const MAX_BODY = 30 * 1024 * 1024;
 
-export async function startMailSink(options: { port?: number; hangMs?: number } = {}): Promise<MailSink> {
+export async function startMailSink(options: { port?: number | undefined; hangMs?: number } = {}): Promise<MailSink> {
   const captured: CapturedMail[] = [];
   let attempts = 0;
   let failures: FailurePlan = { rate: 0, modes: [] };

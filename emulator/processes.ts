@@ -15,6 +15,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether nothing listens on this port of 127.0.0.1. */
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** A child process in its own process group, so stopping it stops its children (gcloud starts java). */
 export interface ManagedProcess {
   readonly name: string;

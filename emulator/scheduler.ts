@@ -5,6 +5,7 @@ export interface LocalScheduler {
   stop(): void;
 }
 
+
 /**
  * Plays Cloud Scheduler locally: at the start of every minute, posts
  * `{"source": NAME}` to the dispatch function for each source whose

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './functions-host.ts';
 import { startLocalStack } from './local-stack.ts';
 import { loadSources } from '../lib/sources/index.ts';
-import { type Emulator, startEmulator } from './emulators.ts';
+import { startEmulator } from './emulators.ts';
 import { startMailSink } from './mail-sink.ts';
 import { startScheduler } from './scheduler.ts';
 import { clearState, writeState } from './state.ts';
@@ -19,40 +19,55 @@ const topic = process.env.COMET_TOPIC ?? 'comet-alerts';
 const logDir = join(REPO_ROOT, '.comet-local', 'logs');
 mkdirSync(logDir, { recursive: true });
 
-console.log('Starting the Firestore and Pub/Sub emulators and the ingest function...');
-const emulatorPorts = {
-  firestore: process.env.COMET_FIRESTORE_PORT ? Number(process.env.COMET_FIRESTORE_PORT) : undefined,
-  pubsub: process.env.COMET_PUBSUB_PORT ? Number(process.env.COMET_PUBSUB_PORT) : undefined,
-};
+console.log('Starting the emulators, the functions, the mail sink and the scheduler...');
+const fixedPort = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+const started: { stop(): Promise<void> | void }[] = [];
+let stopping = false;
+let stateWritten = false;
+
+async function stop(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log('\nStopping...');
+    for (const part of started.reverse()) await part.stop();
+    // Only the instance that wrote the state file removes it; a second `npm start` that failed must not.
+    if (stateWritten) clearState();
+    console.log('Stopped.');
+  }
+  process.exit(exitCode);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+/** Starts one part, remembering it so that Ctrl-C or a later failure stops it. */
+async function part<T extends { stop(): Promise<void> | void }>(what: string, start: () => Promise<T>): Promise<T> {
+  try {
+    const running = await start();
+    started.push(running);
+    return running;
+  } catch (error) {
+    const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `its port is taken; unset the COMET_*_PORT variable to use a free one` : (error as Error).message;
+    console.error(`\nCould not start ${what}: ${message}`);
+    return stop(1);
+  }
+}
+
 const registry = await loadSources();
-const sink = await startMailSink(process.env.COMET_MAIL_PORT ? { port: Number(process.env.COMET_MAIL_PORT) } : {});
-const emulators: Emulator[] = await Promise.all([startEmulator('firestore', logDir, emulatorPorts.firestore), startEmulator('pubsub', logDir, emulatorPorts.pubsub)]);
-const [firestore, pubsub] = emulators as [Emulator, Emulator];
-const stack = await startLocalStack({ projectId, topic, logDir, mailUrl: sink.url, emulators: { firestoreHost: firestore.host, pubsubHost: pubsub.host } }).catch(
-  async (error: unknown) => {
-    await Promise.all([...emulators.map((e) => e.stop()), sink.stop()]);
-    throw error;
-  },
+const sink = await part('the mail sink', () => startMailSink({ port: fixedPort('COMET_MAIL_PORT') }));
+const [firestore, pubsub] = await Promise.all([
+  part('the Firestore emulator', () => startEmulator('firestore', logDir, fixedPort('COMET_FIRESTORE_PORT'))),
+  part('the Pub/Sub emulator', () => startEmulator('pubsub', logDir, fixedPort('COMET_PUBSUB_PORT'))),
+]);
+const stack = await part('the functions', () =>
+  startLocalStack({ projectId, topic, logDir, mailUrl: sink.url, emulators: { firestoreHost: firestore.host, pubsubHost: pubsub.host } }),
 );
 writeState({ projectId, topic, firestoreHost: firestore.host, pubsubHost: pubsub.host, ingestUrl: stack.ingest.url, dispatchUrl: stack.dispatch.url, inboxUrl: sink.url });
-const scheduler = startScheduler(registry, stack.dispatch.url, (source, outcome) => {
-  if (!outcome.startsWith('200')) console.log(`  scheduler: dispatch ${source}: ${outcome}`);
-});
-
-let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log('\nStopping...');
-  scheduler.stop();
-  await stack.stop();
-  await Promise.all([...emulators.map((e) => e.stop()), sink.stop()]);
-  clearState();
-  console.log('Stopped.');
-  process.exit(0);
-}
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+stateWritten = true;
+await part('the scheduler', async () =>
+  startScheduler(registry, stack.dispatch.url, (source, outcome) => {
+    if (!outcome.startsWith('200')) console.log(`  scheduler: dispatch ${source}: ${outcome}`);
+  }),
+);
 
 console.log(`
 Comet is running locally (project ${projectId}).
