@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { JsonObject } from '../model/json.ts';
 import { Refusal } from './refusal.ts';
 
@@ -5,33 +6,30 @@ export const MAX_DEPTH = 32;
 
 /**
  * Keys that pollute prototypes when an alert is later copied into plain
- * objects, or that Firestore reserves (`__name__`-style field names).
+ * objects, or that Firestore reserves (`__name__`-style field names). Found
+ * in the text: a key is a string directly followed by a colon, and its
+ * opening quote is never escaped. (A JSON.parse reviver would do the same
+ * at a fifth of the ingest pipeline's time.)
  */
-const FORBIDDEN_KEY = /^(__proto__|constructor|prototype|__.*__)$/;
+const FORBIDDEN_KEY = /(?<!\\)"(__proto__|constructor|prototype|__(?:[^"\\]|\\.)*__)"\s*:/g;
 
 /** Alert bytes to a JSON object, refusing anything unsafe to store or render. */
 export function parseAlertJson(bytes: Buffer): JsonObject {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new Refusal('invalid_utf8');
-  }
+  if (!isUtf8(bytes)) throw new Refusal('invalid_utf8');
+  const text = bytes.toString('utf8');
   // Checked on the text, before JSON.parse builds a structure deep enough to
   // overflow the stack of every recursive walk that follows.
-  const depth = maxNesting(text);
+  const depth = fewOpenings(text) ? 0 : maxNesting(text);
   if (depth > MAX_DEPTH) throw new Refusal('too_deep', `the alert nests ${depth} levels deep, over the limit of ${MAX_DEPTH}`);
 
   let value: unknown;
-  const forbidden: string[] = [];
   try {
-    value = JSON.parse(text, function collectForbidden(key, v: unknown) {
-      if (FORBIDDEN_KEY.test(key)) forbidden.push(key);
-      return v;
-    });
+    value = JSON.parse(text);
   } catch (error) {
     throw new Refusal('invalid_json', `the alert is not valid JSON: ${(error as Error).message}`);
   }
+  // A key spelled with \u escapes hides from the text search: then look at the parsed keys.
+  const forbidden = text.includes('\\u') ? forbiddenKeys(value) : [...text.matchAll(FORBIDDEN_KEY)].map((m) => m[1] as string);
   if (forbidden.length > 0) {
     throw new Refusal('forbidden_key', `the alert uses the reserved key ${JSON.stringify(forbidden[0])}`, [...new Set(forbidden)]);
   }
@@ -39,6 +37,37 @@ export function parseAlertJson(bytes: Buffer): JsonObject {
     throw new Refusal('not_an_object', `the alert is ${Array.isArray(value) ? 'an array' : `a ${value === null ? 'null' : typeof value}`}, not a JSON object`);
   }
   return value as JsonObject;
+}
+
+const FORBIDDEN_NAME = /^(__proto__|constructor|prototype|__.*__)$/;
+
+function forbiddenKeys(root: unknown): string[] {
+  const found: string[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    for (const key of Object.keys(node)) {
+      if (FORBIDDEN_NAME.test(key)) found.push(key);
+      stack.push((node as Record<string, unknown>)[key]);
+    }
+  }
+  return found;
+}
+
+/** True when the text opens too few objects and arrays to nest past the limit: the common case, found natively. */
+function fewOpenings(text: string): boolean {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (let i = text.indexOf(bracket); i !== -1; i = text.indexOf(bracket, i + 1)) {
+      if (++count > MAX_DEPTH) return false;
+    }
+  }
+  return true;
 }
 
 function maxNesting(text: string): number {

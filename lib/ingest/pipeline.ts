@@ -5,7 +5,7 @@ import type { OwnerDirectory, OwnerMatch } from '../owners/directory.ts';
 import type { Registry } from '../plugin/registry.ts';
 import type { Hydration, Source } from '../plugin/source.ts';
 import { parseAlertJson } from './alert-json.ts';
-import { contentId, defaultFingerprint, FINGERPRINT_PATTERN } from './fingerprint.ts';
+import { alertIdentity, contentId, FINGERPRINT_PATTERN } from './fingerprint.ts';
 import { decodeData, type InboundMessage } from './message.ts';
 import { PermanentHydrationError, Refusal } from './refusal.ts';
 
@@ -38,7 +38,8 @@ export async function runPipeline(message: InboundMessage, context: PipelineCont
 
   const hydration = checkedHydration(await hydrate(source, parsed.data, context.owners));
   const owner = toOwnerMatch(hydration.owner, context.owners);
-  const fingerprint = hydration.fingerprint ?? defaultFingerprint(source.name, alert, source.ignoreFields);
+  const identity = hydration.fingerprint ? { contentId: contentId(source.name, alert), fingerprint: hydration.fingerprint } : alertIdentity(source.name, alert, source.ignoreFields);
+  const { fingerprint } = identity;
   const keep = await source.filter({ source: source.name, alert: parsed.data, owner, fingerprint, metadata: hydration.metadata });
   if (!keep) return { kind: 'filtered', source, fingerprint };
 
@@ -46,7 +47,7 @@ export async function runPipeline(message: InboundMessage, context: PipelineCont
     kind: 'accepted',
     source,
     event: {
-      id: contentId(source.name, alert),
+      id: identity.contentId,
       source: source.name,
       fingerprint,
       owner: owner.owner,

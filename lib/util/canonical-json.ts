@@ -7,13 +7,61 @@
  * known difference: JSON has no int/float distinction once parsed in
  * JavaScript, so a float with an integral value (`2.0`) serialises as `2`.
  */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown, omit?: OmitTree): string {
   const out: string[] = [];
-  write(value, out);
+  write(value, out, omit);
   return out.join('');
 }
 
-function write(value: unknown, out: string[]): void {
+/**
+ * The canonical JSON of a value whole and without the omitted fields, in one
+ * pass: ingest needs both (content id and fingerprint) for every alert.
+ */
+export function canonicalJsonPair(value: unknown, omit: OmitTree): { whole: string; kept: string } {
+  const whole: string[] = [];
+  const kept: string[] = [];
+  writePair(value, whole, kept, omit);
+  return { whole: whole.join(''), kept: kept.join('') };
+}
+
+function writePair(value: unknown, whole: string[], kept: string[], omit: OmitTree | undefined): void {
+  if (omit === undefined || typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const text = canonicalJson(value);
+    whole.push(text);
+    kept.push(text);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  whole.push('{');
+  kept.push('{');
+  let firstWhole = true;
+  let firstKept = true;
+  for (const key of Object.keys(record).sort()) {
+    const omitted = omit.get(key);
+    if (!firstWhole) whole.push(', ');
+    firstWhole = false;
+    whole.push(quote(key), ': ');
+    if (omitted === true) {
+      write(record[key], whole, undefined);
+      continue;
+    }
+    if (!firstKept) kept.push(', ');
+    firstKept = false;
+    kept.push(quote(key), ': ');
+    writePair(record[key], whole, kept, omitted);
+  }
+  whole.push('}');
+  kept.push('}');
+}
+
+/**
+ * Fields to leave out, as a tree of keys: `true` leaves the field out, a
+ * nested tree leaves out fields inside it. Leaving them out while writing
+ * saves copying the alert to delete them.
+ */
+export type OmitTree = ReadonlyMap<string, OmitTree | true>;
+
+function write(value: unknown, out: string[], omit: OmitTree | undefined): void {
   if (value === null || value === undefined) {
     out.push('null');
   } else if (typeof value === 'string') {
@@ -26,18 +74,22 @@ function write(value: unknown, out: string[]): void {
     out.push('[');
     value.forEach((item, i) => {
       if (i > 0) out.push(', ');
-      write(item, out);
+      write(item, out, undefined);
     });
     out.push(']');
   } else if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record).sort();
     out.push('{');
-    keys.forEach((key, i) => {
-      if (i > 0) out.push(', ');
+    let first = true;
+    for (const key of keys) {
+      const omitted = omit?.get(key);
+      if (omitted === true) continue;
+      if (!first) out.push(', ');
+      first = false;
       out.push(quote(key), ': ');
-      write(record[key], out);
-    });
+      write(record[key], out, omitted);
+    }
     out.push('}');
   } else {
     throw new TypeError(`cannot serialise a ${typeof value} as JSON`);
@@ -54,7 +106,10 @@ const SHORT_ESCAPES: Record<string, string> = {
   '\f': '\\f',
 };
 
+const NEEDS_ESCAPE = /[^\x20-\x7e]|["\\]/;
+
 function quote(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   // Printable ASCII passes through; everything else is escaped per UTF-16 unit,
   // which yields surrogate pairs for astral characters exactly as Python does.
   return `"${s.replace(/[^\x20-\x7e]|["\\]/g, (ch) => {

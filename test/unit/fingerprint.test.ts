@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentId, defaultFingerprint, FINGERPRINT_PATTERN } from '../../lib/ingest/fingerprint.ts';
+import { alertIdentity, contentId, defaultFingerprint, FINGERPRINT_PATTERN } from '../../lib/ingest/fingerprint.ts';
 import type { JsonObject } from '../../lib/model/json.ts';
 
 const sample = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'emulator', 'samples', `${name}.json`), 'utf8')) as JsonObject;
@@ -57,5 +57,15 @@ describe('contentId', () => {
     expect(contentId('s', { a: 1, b: 2 })).toBe(contentId('s', { b: 2, a: 1 }));
     expect(contentId('s', { a: 1 })).not.toBe(contentId('s', { a: 2 }));
     expect(contentId('s', { a: 1 })).not.toBe(contentId('t', { a: 1 }));
+  });
+});
+
+describe('alertIdentity', () => {
+  it('gives the same content id and fingerprint as computing each on its own', () => {
+    const ignore = ['id', ['violation_data', 'member'], ['missing', 'path']] as const;
+    for (const alert of [sample('forseti'), sample('detectify'), { a: [1, { b: 2 }], id: 'x' }]) {
+      expect(alertIdentity('s', alert, ignore)).toEqual({ contentId: contentId('s', alert), fingerprint: defaultFingerprint('s', alert, ignore) });
+      expect(alertIdentity('s', alert, [])).toEqual({ contentId: contentId('s', alert), fingerprint: defaultFingerprint('s', alert) });
+    }
   });
 });

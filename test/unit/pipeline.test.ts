@@ -103,11 +103,18 @@ describe('runPipeline', () => {
     ['a __proto__ key', '{"resource": "x", "__proto__": {"polluted": true}}', undefined, 'forbidden_key'],
     ['a nested constructor key', '{"resource": "x", "a": {"constructor": {"prototype": 1}}}', undefined, 'forbidden_key'],
     ['a Firestore-reserved key', '{"resource": "x", "__name__": 1}', undefined, 'forbidden_key'],
+    ['a __proto__ key spelled with escapes', '{"resource": "x", "a": [{"\\u005f_proto__": {"polluted": true}}]}', undefined, 'forbidden_key'],
+    ['a key with spaces before its colon', '{"resource": "x", "constructor"  : 1}', undefined, 'forbidden_key'],
     ['deep nesting', `{"resource": "x", "a": ${'['.repeat(40)}${']'.repeat(40)}}`, undefined, 'too_deep'],
     ['an oversize body', { resource: 'x'.repeat(2_000) }, undefined, 'oversize'],
   ])('refuses %s', async (_what, data, attributes, reason) => {
     const refusal = await refusalOf(run(data, simple, attributes));
     expect(refusal.reason).toBe(reason);
+  });
+
+  it('accepts reserved words as values, and escaped quotes in strings', async () => {
+    const outcome = await run({ resource: 'x', note: 'the "constructor": field', other: '__proto__' } as never, registryWith(() => ({ metadata: {} })));
+    expect(outcome.kind).toBe('accepted');
   });
 
   it('does not count brackets inside strings towards depth', async () => {
