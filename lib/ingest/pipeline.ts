@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AlertEvent } from '../model/event.ts';
 import { eventMetadataSchema } from '../model/metadata.ts';
-import type { OwnerDirectory, OwnerMatch } from '../owners/directory.ts';
+import { isDirectoryMatch, type OwnerDirectory, type OwnerMatch } from '../owners/directory.ts';
 import type { Registry } from '../plugin/registry.ts';
 import type { Hydration, Source } from '../plugin/source.ts';
 import { parseAlertJson } from './alert-json.ts';
@@ -71,7 +71,7 @@ async function hydrate(source: Source, alert: object, owners: OwnerDirectory): P
 }
 
 const hydrationSchema = z.object({
-  owner: z.union([z.email(), z.object({ owner: z.email(), ou: z.string().optional(), rule: z.string() })]).optional(),
+  owner: z.union([z.email(), z.custom<OwnerMatch>(isDirectoryMatch), z.object({ owner: z.email(), ou: z.string().optional(), rule: z.string() })]).optional(),
   fingerprint: z.string().regex(FINGERPRINT_PATTERN, 'must be 8 to 1024 characters of [a-zA-Z0-9._-]').optional(),
   metadata: eventMetadataSchema,
 });

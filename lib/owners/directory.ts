@@ -9,6 +9,19 @@ export interface OwnerMatch {
   rule: string;
 }
 
+/** Matches this module made from a validated directory file, so callers need not check them again. */
+const issued = new WeakSet<OwnerMatch>();
+
+export function isDirectoryMatch(value: unknown): value is OwnerMatch {
+  return typeof value === 'object' && value !== null && issued.has(value as OwnerMatch);
+}
+
+function issue(match: OwnerMatch): OwnerMatch {
+  const frozen = Object.freeze(match);
+  issued.add(frozen);
+  return frozen;
+}
+
 export const DEFAULT_RULE = 'default';
 export const ALERT_RULE = 'alert';
 
@@ -76,15 +89,15 @@ export class OwnerDirectory {
   resolve(resource: string | undefined, alertOwner?: string | null): OwnerMatch {
     if (resource !== undefined) {
       const rule = this.rules.find((r) => r.patterns.some((p) => p.test(resource)));
-      if (rule) return { owner: rule.owner, ou: rule.ou, rule: rule.name };
+      if (rule) return issue({ owner: rule.owner, ou: rule.ou, rule: rule.name });
     }
-    if (alertOwner && EMAIL.safeParse(alertOwner).success) return { owner: alertOwner, rule: ALERT_RULE };
+    if (alertOwner && EMAIL.safeParse(alertOwner).success) return issue({ owner: alertOwner, rule: ALERT_RULE });
     return this.fallback();
   }
 
   /** The default owner, for alerts the hydrator could not place. */
   fallback(): OwnerMatch {
-    return { owner: this.defaultOwner, ou: this.defaultOu, rule: DEFAULT_RULE };
+    return issue({ owner: this.defaultOwner, ou: this.defaultOu, rule: DEFAULT_RULE });
   }
 }
 
