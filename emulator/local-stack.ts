@@ -104,7 +104,7 @@ export function pubsubClient(host: string, projectId: string): PubSub {
   return new PubSub({ projectId, apiEndpoint: host, emulatorMode: true });
 }
 
-async function createPushSubscription(host: string, projectId: string, topicName: string, subscription: string, functionUrl: string): Promise<void> {
+export async function createPushSubscription(host: string, projectId: string, topicName: string, subscription: string, functionUrl: string): Promise<void> {
   const pubsub = pubsubClient(host, projectId);
   try {
     const [topic] = await pubsub.createTopic(topicName);
