@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { DocumentReference, Firestore, Query, Transaction, WriteBatch } from '@google-cloud/firestore';
+import { FirestoreRest } from '../lib/store/firestore-rest.ts';
 
 /**
  * Counts Firestore operations as Firestore bills them, by wrapping the
@@ -54,6 +55,16 @@ wrap(Transaction.prototype, 'get', () => {
 });
 // A transaction's commit goes through a private method; count it per transaction.
 wrap(Firestore.prototype, 'runTransaction', () => counts.roundTrips++);
+
+// The ingest path's REST client.
+wrap(FirestoreRest.prototype, 'commit', (args) => {
+  counts.roundTrips++;
+  counts.writes += (args[0] as unknown[]).length;
+});
+wrap(FirestoreRest.prototype, 'get', () => {
+  counts.roundTrips++;
+  counts.reads++;
+});
 
 const file = process.env.COMET_BENCH_OPS_FILE;
 if (file) {

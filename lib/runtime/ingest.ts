@@ -2,7 +2,7 @@ import { createIngestHandler } from '../ingest/handler.ts';
 import { loadOwnerDirectory, loadSources } from '../sources/index.ts';
 import { DeadLetterStore } from '../store/dead-letter-store.ts';
 import { EventStore } from '../store/event-store.ts';
-import { createFirestore } from '../store/firestore.ts';
+import { FirestoreRest } from '../store/firestore-rest.ts';
 import { parseDuration } from '../util/duration.ts';
 import { log } from '../util/log.ts';
 import { storageTimeout } from './env.ts';
@@ -12,7 +12,7 @@ import { storageTimeout } from './env.ts';
  * nor the mail client: ingest starts cold on every burst.
  */
 export async function ingestFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
-  const db = createFirestore(env);
+  const db = new FirestoreRest(env);
   const timeoutMs = storageTimeout(env);
   return createIngestHandler({
     registry: await loadSources(),

@@ -1,16 +1,18 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { withDeadline } from '../util/deadline.ts';
+import type { FirestoreRest } from './firestore-rest.ts';
 
 /**
- * What every Firestore adapter shares: the client, and a deadline on each
+ * What every Firestore adapter shares: the client (the library's, or the
+ * REST one on the ingest path), and a deadline on each
  * call, because the client retries an unreachable backend for minutes while
  * callers (Pub/Sub, Cloud Scheduler, a browser) want a prompt failure to retry.
  */
-export abstract class FirestoreAdapter {
-  protected readonly db: Firestore;
+export abstract class FirestoreAdapter<Client extends Firestore | FirestoreRest = Firestore> {
+  protected readonly db: Client;
   private readonly timeoutMs: number;
 
-  constructor(db: Firestore, options: { timeoutMs: number }) {
+  constructor(db: Client, options: { timeoutMs: number }) {
     this.db = db;
     this.timeoutMs = options.timeoutMs;
   }

@@ -1,7 +1,7 @@
 import { FieldValue, type Timestamp, type WriteBatch } from '@google-cloud/firestore';
 import type { Issue, PendingEvent } from '../model/issue.ts';
 import { FirestoreAdapter } from './adapter.ts';
-import { COLLECTIONS } from './firestore.ts';
+import { COLLECTIONS } from './collections.ts';
 import { toIssue } from './issue-doc.ts';
 import { buildQuery, QUERIES } from './queries.ts';
 

@@ -1,8 +1,8 @@
-import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
 import type { AlertEvent } from '../model/event.ts';
 import { FirestoreAdapter } from './adapter.ts';
 import { isAlreadyExists, isFailedPrecondition } from './errors.ts';
-import { COLLECTIONS } from './firestore.ts';
+import { COLLECTIONS } from './collections.ts';
+import { type FirestoreRest, toFields, type Write } from './firestore-rest.ts';
 
 /** How a stored event came about. */
 export type RecordResult =
@@ -20,14 +20,17 @@ export interface EventStoreOptions {
   timeoutMs: number;
 }
 
+const INCREMENT = { integerValue: '1' };
+
 /**
- * Writes events and their issue aggregates. On the happy path a record is one
- * batched commit of two writes and no reads; only a duplicate costs a read.
+ * Writes events and their issue aggregates, over Firestore's REST API (see
+ * firestore-rest.ts). On the happy path a record is one commit of two writes
+ * and no reads; only a duplicate costs a read.
  */
-export class EventStore extends FirestoreAdapter {
+export class EventStore extends FirestoreAdapter<FirestoreRest> {
   private readonly retentionMs: number;
 
-  constructor(db: Firestore, options: EventStoreOptions) {
+  constructor(db: FirestoreRest, options: EventStoreOptions) {
     super(db, options);
     this.retentionMs = options.retentionMs;
   }
@@ -37,32 +40,36 @@ export class EventStore extends FirestoreAdapter {
   }
 
   private async write(event: AlertEvent, dedupeWindowMs: number): Promise<RecordResult> {
-    const eventRef = this.db.collection(COLLECTIONS.events).doc(event.id);
-    const issueRef = this.db.collection(COLLECTIONS.issues).doc(event.fingerprint);
+    const eventPath = `${COLLECTIONS.events}/${event.id}`;
     try {
-      await this.db.batch().create(eventRef, this.eventDoc(event)).set(issueRef, issueSighting(event), ISSUE_SIGHTING_FIELDS).commit();
+      await this.db.commit([{ update: { name: this.db.name(eventPath), fields: toFields(this.eventDoc(event)) }, currentDocument: { exists: false } }, this.issueSighting(event)]);
       return 'stored';
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
     }
 
-    const existing = await eventRef.get();
-    const previous = existing.data() as { receivedAt: Timestamp; processedAt: Timestamp | null } | undefined;
+    const existing = await this.db.get(eventPath);
     // Deleted by TTL between the two calls: fail so that redelivery stores it afresh.
-    if (!previous || !existing.updateTime) throw new Error(`event ${event.id} vanished while checking for a duplicate`);
-    const pending = previous.processedAt === null;
-    const withinWindow = event.receivedAt.getTime() - previous.receivedAt.toMillis() < dedupeWindowMs;
-    if (pending || withinWindow) return 'duplicate';
+    if (!existing) throw new Error(`event ${event.id} vanished while checking for a duplicate`);
+    const received = existing.fields.receivedAt;
+    const pending = !existing.fields.processedAt || 'nullValue' in existing.fields.processedAt;
+    const receivedMs = received && 'timestampValue' in received ? Date.parse(received.timestampValue) : 0;
+    if (pending || event.receivedAt.getTime() - receivedMs < dedupeWindowMs) return 'duplicate';
 
+    const { sightings: _counted, ...fields } = this.eventDoc(event);
     try {
-      await this.db
-        .batch()
-        .update(eventRef, { ...this.eventDoc(event), sightings: FieldValue.increment(1) }, { lastUpdateTime: existing.updateTime })
-        .set(issueRef, issueSighting(event), ISSUE_SIGHTING_FIELDS)
-        .commit();
+      await this.db.commit([
+        {
+          update: { name: this.db.name(eventPath), fields: toFields(fields) },
+          updateMask: { fieldPaths: Object.keys(fields) },
+          updateTransforms: [{ fieldPath: 'sightings', increment: INCREMENT }],
+          // Another delivery of the same body may re-arm it first.
+          currentDocument: { updateTime: existing.updateTime },
+        },
+        this.issueSighting(event),
+      ]);
       return 'resighted';
     } catch (error) {
-      // Another delivery of the same body re-armed it first.
       if (isFailedPrecondition(error)) return 'duplicate';
       throw error;
     }
@@ -81,15 +88,20 @@ export class EventStore extends FirestoreAdapter {
       sentAt: null,
       escalatedAt: null,
       sightings: 1,
-      expireAt: Timestamp.fromMillis(event.receivedAt.getTime() + this.retentionMs),
+      expireAt: new Date(event.receivedAt.getTime() + this.retentionMs),
+    };
+  }
+
+  /** Replaces these fields whole (metadata included), counts the sighting, and leaves the rest of the issue alone. */
+  private issueSighting(event: AlertEvent): Write {
+    const fields = { ...ownership(event), lastSeen: event.receivedAt };
+    return {
+      update: { name: this.db.name(`${COLLECTIONS.issues}/${event.fingerprint}`), fields: toFields(fields) },
+      updateMask: { fieldPaths: Object.keys(fields) },
+      updateTransforms: [{ fieldPath: 'seenCount', increment: INCREMENT }],
     };
   }
 }
-
-/** `mergeFields` replaces these fields whole (metadata included) and leaves the rest of the issue alone. */
-const ISSUE_SIGHTING_FIELDS = {
-  mergeFields: ['fingerprint', 'source', 'owner', 'ownerRule', 'metadata', 'lastSeen', 'seenCount'],
-};
 
 /** What an event and its issue both say about the finding: whose it is and what it is. */
 function ownership(event: AlertEvent) {
@@ -99,13 +111,5 @@ function ownership(event: AlertEvent) {
     owner: event.owner,
     ownerRule: event.ownerRule,
     metadata: event.metadata,
-  };
-}
-
-function issueSighting(event: AlertEvent) {
-  return {
-    ...ownership(event),
-    lastSeen: event.receivedAt,
-    seenCount: FieldValue.increment(1),
   };
 }

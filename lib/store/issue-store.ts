@@ -3,7 +3,7 @@ import { FieldValue } from '@google-cloud/firestore';
 import { IGNORE_FOR_ACTION, type Interaction } from '../model/interaction.ts';
 import type { Issue } from '../model/issue.ts';
 import { FirestoreAdapter } from './adapter.ts';
-import { COLLECTIONS } from './firestore.ts';
+import { COLLECTIONS } from './collections.ts';
 import { toIssue } from './issue-doc.ts';
 import { buildQuery, QUERIES } from './queries.ts';
 

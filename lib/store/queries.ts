@@ -1,5 +1,5 @@
 import type { Firestore, Query } from '@google-cloud/firestore';
-import { COLLECTIONS } from './firestore.ts';
+import { COLLECTIONS } from './collections.ts';
 
 /**
  * Every Firestore query Comet runs, as data. The stores build their queries

@@ -2,6 +2,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AlertEvent } from '../../lib/model/event.ts';
 import { EventStore } from '../../lib/store/event-store.ts';
+import { FirestoreRest } from '../../lib/store/firestore-rest.ts';
 import { describeWithEmulators, emulators, firestoreFor, uniqueProjectId } from '../support/stack.ts';
 
 const HOUR = 3_600_000;
@@ -11,8 +12,9 @@ describeWithEmulators('EventStore on the Firestore emulator', () => {
   let store: EventStore;
 
   beforeAll(() => {
-    db = firestoreFor({ projectId: uniqueProjectId('store'), firestoreHost: emulators?.firestoreHost as string });
-    store = new EventStore(db, { retentionMs: 90 * 24 * HOUR, timeoutMs: 10_000 });
+    const projectId = uniqueProjectId('store');
+    db = firestoreFor({ projectId, firestoreHost: emulators?.firestoreHost as string });
+    store = new EventStore(new FirestoreRest({ GOOGLE_CLOUD_PROJECT: projectId, FIRESTORE_EMULATOR_HOST: emulators?.firestoreHost }), { retentionMs: 90 * 24 * HOUR, timeoutMs: 10_000 });
   });
   afterAll(() => db?.terminate());
 

@@ -1,0 +1,13 @@
+/**
+ * Collection names, in one place so the docs, indexes and code agree. A
+ * module of its own: the ingest path needs the names, not the client library.
+ */
+export const COLLECTIONS = {
+  events: 'events',
+  issues: 'issues',
+  deadLetters: 'deadLetters',
+  /** One per source: the dispatch lease and when the source last escalated. */
+  dispatchState: 'dispatchState',
+  /** The audit trail: every action taken on an issue. */
+  interactions: 'interactions',
+} as const;
