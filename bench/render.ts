@@ -30,7 +30,7 @@ export async function benchRender(digests = 1_000, issuesEach = 20): Promise<Fig
     issues: Array.from({ length: issuesEach }, (_, i) => issue(d, i)),
     omitted: 0,
     ownerPageUrl: 'https://comet.example.com/v0/issues',
-    subject: 'Security issues for you: {count} open, {new} new',
+    subject: '{source}: {count} open security issues for you, {new} new',
   }));
   const m0 = performance.now();
   for (const name of MAIL_TEMPLATES) await compileMjml(join(import.meta.dirname, '..', 'templates'), name);

@@ -24,7 +24,9 @@ const REASON_LABEL: Record<SendReason | EscalatedIssue['reason'], string> = {
 export function renderDigest(templates: MailTemplates, digest: Digest): RenderedMail {
   const fresh = digest.issues.filter((i) => i.reason === 'new' || i.reason === 'regression').length;
   const total = digest.issues.length + digest.omitted;
-  const subject = subjectLine(digest.subject.replaceAll('{count}', String(total)).replaceAll('{new}', String(fresh)));
+  const subject = subjectLine(
+    digest.subject.replaceAll('{count}', String(total)).replaceAll('{new}', String(fresh)).replaceAll('{source}', digest.sourceReadable),
+  );
   const view = {
     subject,
     summary: `${total} open ${plural(total, 'issue')}, ${fresh} new.`,

@@ -39,7 +39,7 @@ export interface Digest {
   /** Issues left out by the cap. */
   omitted: number;
   ownerPageUrl: string;
-  /** The source's subject line, with `{count}` and `{new}` to fill in. */
+  /** The source's subject line, with `{source}`, `{count}` and `{new}` to fill in. */
   subject: string;
 }
 

@@ -29,8 +29,8 @@ export const sourceConfigSchema = z.strictObject({
   escalationRecipient: z.email().optional(),
   /** The most issues one mail lists; it says how many more there are. */
   digestLimit: z.number().int().min(1).max(500).default(50),
-  /** The digest's subject; `{count}` and `{new}` are filled in. */
-  subject: z.string().min(1).max(200).default('Security issues for you: {count} open, {new} new'),
+  /** The digest's subject; `{source}` (its readable name), `{count}` and `{new}` are filled in. */
+  subject: z.string().min(1).max(200).default('{source}: {count} open security issues for you, {new} new'),
   /** When dispatch runs for this source: a five-field cron expression. */
   schedule: z.string().regex(CRON, 'must be a five-field cron expression such as "*/5 * * * *"').default('* * * * *'),
   /** The same alert body received again within this span is a duplicate, not a new sighting. */

@@ -62,7 +62,7 @@ describeWithEmulators('dispatch through functions-framework into the mail sink',
 
     const [cloud] = mailsTo('cloud-platform@example.com') as [CapturedMail];
     expect(stack.sink.mails()).toHaveLength(2);
-    expect(cloud.subject).toBe('Security issues for you: 2 open, 2 new');
+    expect(cloud.subject).toBe('Forseti Security: 2 open security issues for you, 2 new');
     expect(cloud.text).toContain('IAM policy violation: IAM whitelist roles');
     expect(cloud.text).toContain('Remove the member from the role');
     expect(cloud.html).toContain('Forseti found IAM and ACL settings');

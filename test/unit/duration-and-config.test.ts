@@ -29,7 +29,7 @@ describe('parseSourceConfig', () => {
       escalationTime: 10_000,
       escalationReminderCadence: 604_800_000,
       digestLimit: 50,
-      subject: 'Security issues for you: {count} open, {new} new',
+      subject: '{source}: {count} open security issues for you, {new} new',
       schedule: '* * * * *',
       dedupeWindow: 3_600_000,
       maxAlertBytes: 262_144,

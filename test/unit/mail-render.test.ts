@@ -28,7 +28,7 @@ const digest = (issues: DeliveredIssue[], overrides: Partial<Digest> = {}): Dige
   issues,
   omitted: 0,
   ownerPageUrl: 'https://comet.example.com/v0/issues',
-  subject: 'Security issues for you: {count} open, {new} new',
+  subject: '{source}: {count} open, {new} new',
   ...overrides,
 });
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
 describe('renderDigest', () => {
   it('lists each issue with its reason, severity, instructions and action links, in HTML and text', () => {
     const mail = renderDigest(templates, digest([issue(1, { instructions: 'Remove the member.' }), issue(2, { reason: 'reminder-due' })]));
-    expect(mail).toMatchObject({ to: 'alice@example.com', subject: 'Security issues for you: 2 open, 1 new', category: 'digest' });
+    expect(mail).toMatchObject({ to: 'alice@example.com', subject: 'Forseti Security: 2 open, 1 new', category: 'digest' });
     expect(mail.html).toContain('href="https://comet.example.com/v0/snooze?token&#x3D;t1"');
     expect(mail.text).toContain('[New] (high) Issue 1\n  resource-1\n  Remove the member.');
     expect(mail.text).toContain('[Reminder] (high) Issue 2');
@@ -50,7 +50,7 @@ describe('renderDigest', () => {
 
   it('says how many issues the cap left out', () => {
     const mail = renderDigest(templates, digest([issue(1)], { omitted: 41 }));
-    expect(mail.subject).toBe('Security issues for you: 42 open, 1 new');
+    expect(mail.subject).toBe('Forseti Security: 42 open, 1 new');
     expect(mail.text).toContain('41 more not listed here.');
     expect(mail.html).toContain('41 more not listed here.');
   });
@@ -66,10 +66,10 @@ describe('renderDigest', () => {
       metadata: { issueTypeReadable: XSS, resourceReadable: XSS, severity: 'high', reportUrl: 'javascript:alert(3)' },
       instructions: XSS,
     });
-    const mail = renderDigest(templates, digest([hostile], { sourceReadable: XSS, subject: `{count} issues\r\nBcc: victim@example.com` }));
+    const mail = renderDigest(templates, digest([hostile], { sourceReadable: `Scanner\r\nBcc: victim@example.com`, subject: `{source}: {count} issues` }));
     expect(mail.html).not.toMatch(/<script|<img|onerror=alert|javascript:/i);
     expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(mail.subject).toBe('1 issues Bcc: victim@example.com');
+    expect(mail.subject).toBe('Scanner Bcc: victim@example.com: 1 issues');
     expect(mail.subject).not.toMatch(/[\r\n]/);
     // Plain text shows the text as it is: nothing renders it.
     expect(mail.text).toContain(XSS);
