@@ -19,6 +19,6 @@ cpSync(join(root, 'lib', 'sources', 'owners.json'), join(dist, 'lib', 'sources',
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string; engines: object; dependencies: object };
 writeFileSync(
   join(dist, 'package.json'),
-  `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: 'module', engines: pkg.engines, dependencies: pkg.dependencies }, null, 2)}\n`,
+  `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: 'module', main: 'functions/index.js', engines: pkg.engines, dependencies: pkg.dependencies }, null, 2)}\n`,
 );
 console.log(`built ${dist}`);

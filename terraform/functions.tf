@@ -9,7 +9,6 @@ module "ingest" {
   source                = "./modules/function"
   name                  = "comet-ingest"
   entry_point           = "ingest"
-  source_file           = "functions/ingest.js"
   region                = var.region
   project_id            = var.project_id
   source_bucket         = google_storage_bucket.source.name
@@ -25,7 +24,6 @@ module "dispatch" {
   source                = "./modules/function"
   name                  = "comet-dispatch"
   entry_point           = "dispatch"
-  source_file           = "functions/dispatch.js"
   region                = var.region
   project_id            = var.project_id
   source_bucket         = google_storage_bucket.source.name
@@ -52,7 +50,6 @@ module "api" {
   source                = "./modules/function"
   name                  = "comet-api"
   entry_point           = "api"
-  source_file           = "functions/api.js"
   region                = var.region
   project_id            = var.project_id
   source_bucket         = google_storage_bucket.source.name

@@ -35,11 +35,14 @@ beforeAll(async () => {
 describe('terraform against the code', () => {
   it('deploys functions whose entry points the build registers', () => {
     execFileSync(process.execPath, [join(TERRAFORM, 'build.ts')], { cwd: ROOT, stdio: 'pipe' });
-    const deployed = Object.values(modules()).map((m) => [m.entry_point, m.source_file]);
-    expect(deployed.map(([entry]) => entry).sort()).toEqual(['api', 'dispatch', 'ingest']);
-    for (const [entry, file] of deployed) {
-      const compiled = readFileSync(join(ROOT, 'dist', file as string), 'utf8');
-      expect(compiled).toMatch(new RegExp(`functions\\.(http|cloudEvent)\\('${entry as string}'`));
+    const entries = Object.values(modules()).map((m) => m.entry_point as string);
+    expect(entries.sort()).toEqual(['api', 'dispatch', 'ingest']);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'dist', 'package.json'), 'utf8')) as { main: string };
+    const main = readFileSync(join(ROOT, 'dist', pkg.main), 'utf8');
+    for (const entry of entries) {
+      // The main module loads the entry point's module, which registers it.
+      expect(main).toMatch(new RegExp(`case '${entry}':\\s+await import\\(["']\\./${entry}\\.js["']\\)`));
+      expect(readFileSync(join(ROOT, 'dist', 'functions', `${entry}.js`), 'utf8')).toMatch(new RegExp(`functions\\.(http|cloudEvent)\\('${entry}'`));
     }
   });
 

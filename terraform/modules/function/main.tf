@@ -21,11 +21,6 @@ variable "entry_point" {
   description = "The name the function registers with functions-framework."
 }
 
-variable "source_file" {
-  type        = string
-  description = "The module under dist/ that registers the entry point."
-}
-
 variable "source_bucket" {
   type        = string
   description = "Bucket of the source archive."
@@ -89,10 +84,8 @@ resource "google_cloudfunctions2_function" "this" {
 
   build_config {
     runtime     = "nodejs24"
+    # functions/index.js loads only the module of this entry point.
     entry_point = var.entry_point
-    environment_variables = {
-      GOOGLE_FUNCTION_SOURCE = var.source_file
-    }
     source {
       storage_source {
         bucket = var.source_bucket
