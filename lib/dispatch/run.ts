@@ -84,11 +84,17 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
   for await (const page of deps.store.pendingEvents(source.name, deps.pageSize)) events.push(...page);
   summary.pendingEvents = events.length;
 
+  // Only a batched source with a recipient can escalate; others need not keep candidates.
+  const canEscalate = !source.config.realTime && source.config.escalationRecipient !== undefined;
   const escalationCandidates: { decision: IssueDecision; issue: IssueSummary; lastEscalatedAt: Date | undefined }[] = [];
+  let leaseRenewedAt = Date.now();
   for (const step of stepsByOwner(events, deps.issuesPerStep)) {
-    // Renewing the lease before each step also stops a run that lost it (it stalled past its expiry).
-    if (!(await deps.store.acquireLease(source.name, holder, new Date(), deps.leaseTtlMs))) {
-      throw new Error(`dispatch of ${source.name} lost its lease; another run took over`);
+    // Renewing the lease once a third of it has passed also stops a run that lost it (it stalled past its expiry).
+    if (Date.now() - leaseRenewedAt > deps.leaseTtlMs / 3) {
+      if (!(await deps.store.acquireLease(source.name, holder, new Date(), deps.leaseTtlMs))) {
+        throw new Error(`dispatch of ${source.name} lost its lease; another run took over`);
+      }
+      leaseRenewedAt = Date.now();
     }
     const issues = await deps.store.issues([...new Set(step.map((e) => e.fingerprint))]);
     const plan = planBatch({ config: source.config, now, events: step, issues, escalateCadenceFor: (issue) => source.escalateCadenceMs(issue?.metadata ?? {}) });
@@ -99,20 +105,21 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
     const settled = plan.held.filter((d) => d.reason === 'not-due');
     await mapLimit(plan.digests, deps.sendConcurrency, async (digestPlan) => {
       const ownerLog = log.with({ owner: digestPlan.owner });
-      let delivered = false;
+      let shown = 0;
       try {
-        delivered = await deliver(deps.registry.routersFor(source.name), toDigest(source, digestPlan, issues, now, deps.links), ownerLog);
+        const digest = toDigest(source, digestPlan, issues, now, deps.links);
+        if (await deliver(deps.registry.routersFor(source.name), digest, ownerLog)) shown = digest.issues.length;
       } catch (error) {
         // A plugin's instructions() or a template threw: this owner's digest failed, the others go on.
         ownerLog.error('building the digest failed; its issues stay pending', { error });
       }
-      if (!delivered) {
+      if (shown === 0) {
         summary.digestsFailed++;
         return;
       }
       // Issues beyond the digest's cap were not shown: processed, not sent, so a later sighting reminds.
-      const listed = digestPlan.issues.slice(0, source.config.digestLimit);
-      const unlisted = digestPlan.issues.slice(source.config.digestLimit);
+      const listed = digestPlan.issues.slice(0, shown);
+      const unlisted = digestPlan.issues.slice(shown);
       summary.digestsSent++;
       summary.issuesSent += listed.length;
       writes.push(...listed.flatMap((d) => settle(d, now, true)), ...unlisted.flatMap((d) => settle(d, now, false)));
@@ -120,6 +127,7 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
     });
     await deps.store.apply(writes);
 
+    if (!canEscalate) continue;
     for (const decision of settled) {
       const issue = issues.get(decision.fingerprint);
       escalationCandidates.push({ decision, issue: summaryOf(source, decision, issue), lastEscalatedAt: issue?.lastEscalatedAt });
@@ -127,6 +135,7 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
   }
 
   if (source.config.realTime) return;
+  // Without a recipient the planner says so; no candidates were kept for it.
   const plan = planEscalation({
     config: source.config,
     now,

@@ -16,8 +16,9 @@ export interface MailTemplate {
 /**
  * The mail templates, compiled once per instance: MJML to HTML (at build
  * time when deployed, here when running from the repository), then HTML and
- * text to Handlebars functions that render a mail in microseconds. HTML templates escape every value; text ones do not
- * need to. A source may replace the intro with `templates/<source>/intro.hbs`.
+ * text to Handlebars functions that render a mail in microseconds. HTML
+ * templates escape every value; text ones need not. A source may replace
+ * the intro with `templates/<source>/intro.hbs`.
  */
 export class MailTemplates {
   readonly digest: MailTemplate;
