@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
 import { REPO_ROOT, type ServedFunction, serveFunction } from './functions-host.ts';
 
+export const LOCAL_SECURITY_TEAM = 'security@example.com';
+
 export interface StackOptions {
   projectId: string;
   topic: string;
@@ -47,6 +49,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     FIRESTORE_EMULATOR_HOST: hosts.firestoreHost,
     PUBSUB_EMULATOR_HOST: hosts.pubsubHost,
     METADATA_SERVER_DETECTION: 'none',
+    // Locally the security team is one address: sign in as it (X-Comet-User) to see the team's pages.
+    COMET_SECURITY_TEAM: LOCAL_SECURITY_TEAM,
+    COMET_SECURITY_MAIL: LOCAL_SECURITY_TEAM,
   };
   const linkSecret = randomBytes(32).toString('base64url');
   const served: ServedFunction[] = [];

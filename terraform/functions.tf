@@ -36,6 +36,7 @@ module "dispatch" {
     COMET_MAIL_FROM_NAME = var.mail_from_name
     COMET_API_URL        = local.api_url
     COMET_LINK_TTL       = var.link_ttl
+    COMET_SECURITY_MAIL  = var.security_mail
   })
   secrets = {
     SENDGRID_API_KEY  = google_secret_manager_secret.secrets["comet-sendgrid-api-key"].secret_id
@@ -62,6 +63,7 @@ module "api" {
     COMET_IAP_AUDIENCE      = var.iap_audience
     COMET_ID_TOKEN_AUDIENCE = var.id_token_audience
     COMET_CORS_ORIGINS      = join(",", var.cors_origins)
+    COMET_SECURITY_TEAM     = join(",", var.security_team)
   })
   secrets = {
     COMET_LINK_SECRET = google_secret_manager_secret.secrets["comet-link-secret"].secret_id

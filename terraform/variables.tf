@@ -56,6 +56,18 @@ variable "id_token_audience" {
   default     = ""
 }
 
+variable "security_team" {
+  type        = list(string)
+  description = "Emails of the security team: they alone may read /v0/stats and release held floods."
+  default     = []
+}
+
+variable "security_mail" {
+  type        = string
+  description = "The security team's address: flood alerts and weekly summaries go there. Empty: they are only logged."
+  default     = ""
+}
+
 variable "cors_origins" {
   type        = list(string)
   description = "Browser origins allowed to call the JSON API."

@@ -4,6 +4,7 @@ import { FINGERPRINT_PATTERN } from '../ingest/fingerprint.ts';
 import { LINK_ACTIONS, type LinkAction, verifyLink } from '../links/token.ts';
 import { type ActionChannel, ISSUE_ACTIONS, type IssueAction } from '../model/interaction.ts';
 import { activeIgnore, type Issue } from '../model/issue.ts';
+import type { SecurityTeam } from '../model/security-team.ts';
 import type { IssueStore } from '../store/issue-store.ts';
 import type { Logger } from '../util/log.ts';
 import type { Authenticator, Identity } from './auth.ts';
@@ -12,6 +13,8 @@ import { confirmPage, donePage, errorPage, ownerPage } from './pages.ts';
 export interface ApiDependencies {
   issues: IssueStore;
   auth: Authenticator;
+  /** Members may use the security team's routes. */
+  securityTeam: SecurityTeam;
   linkSecret: string;
   now: () => Date;
   log: Logger;
@@ -229,6 +232,13 @@ async function authenticate(req: Request, deps: ApiDependencies): Promise<Identi
   if (!result) throw new HttpError(401, 'Sign in required', 'this route needs an identity (IAP or a Google ID token)');
   if (!result.ok) throw new HttpError(401, 'Sign in failed', result.reason);
   return result.identity;
+}
+
+/** The security team's routes: an identity, and membership of the team. */
+async function authenticateSecurityTeam(req: Request, deps: ApiDependencies): Promise<Identity> {
+  const caller = await authenticate(req, deps);
+  if (!deps.securityTeam.members.has(caller.email)) throw new HttpError(403, 'Security team only', `${caller.email} is not in COMET_SECURITY_TEAM`);
+  return caller;
 }
 
 async function ownedIssue(fp: string, caller: Identity, deps: ApiDependencies): Promise<Issue> {

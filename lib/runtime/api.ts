@@ -3,7 +3,7 @@ import { createApiHandler } from '../api/handler.ts';
 import { createFirestore } from '../store/firestore.ts';
 import { IssueStore } from '../store/issue-store.ts';
 import { log } from '../util/log.ts';
-import { required, storageTimeout } from './env.ts';
+import { required, securityTeam, storageTimeout } from './env.ts';
 
 const IAP_KEYS_URL = 'https://www.gstatic.com/iap/verify/public_key';
 const GOOGLE_CERTS_URL = 'https://www.googleapis.com/oauth2/v1/certs';
@@ -26,6 +26,7 @@ export function apiFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
   return createApiHandler({
     issues: new IssueStore(createFirestore(env), { timeoutMs: storageTimeout(env) }),
     auth: firstOf(...authenticators),
+    securityTeam: securityTeam(env),
     linkSecret: required(env, 'COMET_LINK_SECRET'),
     now: () => new Date(),
     log,
