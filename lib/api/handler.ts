@@ -5,13 +5,15 @@ import { LINK_ACTIONS, type LinkAction, verifyLink } from '../links/token.ts';
 import { type ActionChannel, ISSUE_ACTIONS, type IssueAction } from '../model/interaction.ts';
 import { activeIgnore, type Issue } from '../model/issue.ts';
 import type { SecurityTeam } from '../model/security-team.ts';
+import type { FloodStore } from '../store/flood-store.ts';
 import type { IssueStore } from '../store/issue-store.ts';
 import type { Logger } from '../util/log.ts';
 import type { Authenticator, Identity } from './auth.ts';
-import { confirmPage, donePage, errorPage, ownerPage } from './pages.ts';
+import { confirmPage, donePage, errorPage, floodsPage, ownerPage } from './pages.ts';
 
 export interface ApiDependencies {
   issues: IssueStore;
+  floods: FloodStore;
   auth: Authenticator;
   /** Members may use the security team's routes. */
   securityTeam: SecurityTeam;
@@ -107,6 +109,9 @@ async function route(req: Request, res: Response, wantsHtml: boolean, deps: ApiD
   }
   if (req.method === 'GET' && path === '/v0/issues') return listIssues(req, res, wantsHtml, deps);
   if (req.method === 'GET' && path === '/v0/interactions') return listInteractions(req, res, deps);
+  if (req.method === 'GET' && path === '/v0/floods') return listFloods(req, res, wantsHtml, deps);
+  const release = /^\/v0\/floods\/([^/]+)\/release$/.exec(path);
+  if (req.method === 'POST' && release) return releaseFlood(req, res, decodeURIComponent(release[1] as string), wantsHtml, deps);
   const action = /^\/v0\/([a-z]+)$/.exec(path)?.[1] as IssueAction | undefined;
   if (action && ISSUE_ACTIONS.includes(action)) {
     if (req.method === 'GET') return confirm(req, res, action, deps);
@@ -140,6 +145,36 @@ async function listInteractions(req: Request, res: Response, deps: ApiDependenci
   res.json({ owner: caller.email, interactions: await deps.issues.interactions({ owner: caller.email }) });
 }
 
+async function listFloods(req: Request, res: Response, wantsHtml: boolean, deps: ApiDependencies): Promise<void> {
+  const caller = await authenticateSecurityTeam(req, deps);
+  const holds = await deps.floods.holds();
+  if (wantsHtml) {
+    sendPage(res, floodsPage(caller.email, holds));
+    return;
+  }
+  res.json({ floods: holds.map(({ source, hold }) => ({ source, ...hold })) });
+}
+
+/** One call releases a held flood: the next dispatch run mails it, or settles it without mail when `discard` is true. */
+async function releaseFlood(req: Request, res: Response, source: string, wantsHtml: boolean, deps: ApiDependencies): Promise<void> {
+  const caller = await authenticateSecurityTeam(req, deps);
+  if (wantsHtml) sameOrigin(req);
+  parse(z.string().regex(/^[a-z0-9_-]{1,100}$/i, 'is not a source name'), source, 'source');
+  const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+  const discard = parse(z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false), emptyToUndefined(body.discard), 'discard');
+  const outcome = await deps.floods.release(source, caller.email, deps.now(), discard);
+  if ('notHeld' in outcome) {
+    const why = outcome.notHeld ? 'its hold was already released; the next dispatch run clears it' : 'nothing is held for it';
+    throw new HttpError(409, 'Nothing to release', `${source}: ${why}`);
+  }
+  deps.log.notice(discard ? 'flood discarded' : 'flood released', { source_type: source, actor: caller.email, flood: outcome.released });
+  if (wantsHtml) {
+    res.redirect(303, '/v0/floods');
+    return;
+  }
+  res.json({ source, ...outcome.released });
+}
+
 /** GET of a mail link: show what would happen; change nothing. */
 async function confirm(req: Request, res: Response, action: IssueAction, deps: ApiDependencies): Promise<void> {
   const token = typeof req.query.token === 'string' ? req.query.token : undefined;
@@ -154,8 +189,9 @@ async function perform(req: Request, res: Response, action: IssueAction, wantsHt
   let issue: Issue;
   let actor: string;
   let via: ActionChannel;
-  if (typeof body.token === 'string') {
-    const link = await linkIssue(body.token, action, deps);
+  const token = typeof body.token === 'string' ? body.token : undefined;
+  if (token) {
+    const link = await linkIssue(token, action, deps);
     issue = link.issue;
     actor = link.recipient;
     via = 'link';
@@ -169,7 +205,7 @@ async function perform(req: Request, res: Response, action: IssueAction, wantsHt
   const params = parse(paramsSchema, { days: emptyToUndefined(body.days), until: emptyToUndefined(body.until), reason: emptyToUndefined(body.reason) }, 'body');
   const now = deps.now();
   const until = untilFor(action, params, now);
-  await deps.issues.act({
+  const outcome = await deps.issues.act({
     fingerprint: issue.fingerprint,
     source: issue.source,
     owner: issue.owner,
@@ -180,7 +216,9 @@ async function perform(req: Request, res: Response, action: IssueAction, wantsHt
     reason: params.reason ?? null,
     until,
     userAgent: req.get('user-agent')?.slice(0, 300) ?? null,
-  });
+  }, token);
+  // A mail link acts once: a replay, or a second click, changes nothing.
+  if (outcome === 'already-done') throw new HttpError(409, 'Link already used', 'This link has been used already, and works only once. Nothing was changed. Your issues page has the current state.');
   deps.log.notice(`issue ${action}`, { fingerprint: issue.fingerprint, source_type: issue.source, actor, via, until });
   if (wantsHtml) {
     if (via === 'page') {

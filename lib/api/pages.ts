@@ -1,3 +1,4 @@
+import type { FloodHold } from '../model/flood.ts';
 import type { IssueAction } from '../model/interaction.ts';
 import type { Issue } from '../model/issue.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -81,5 +82,22 @@ export function ownerPage(owner: string, open: readonly Issue[], closed: readonl
     html`<h1>Your open issues (${open.length})</h1><p class="muted">${owner}</p>
 ${open.length === 0 ? html`<p>Nothing open. Well done.</p>` : open.map((issue) => row(issue, html`${QUICK_ACTIONS.map((q) => form(issue, q.action, q.label, q.days))}`))}
 ${closed.length > 0 ? html`<h2>Snoozed and closed</h2>${closed.map((issue) => row(issue, html`<span class="muted">${issue.ignore?.state ?? ''}${issue.ignore?.until ? ` until ${issue.ignore.until.toISOString().slice(0, 10)}` : ''}</span> ${form(issue, 'reopen', 'Reopen')}`))}` : ''}`,
+  );
+}
+
+/** The security team's list of held floods, each with its release and discard buttons. */
+export function floodsPage(member: string, holds: readonly { source: string; hold: FloodHold }[]): string {
+  const button = (source: string, discard: boolean, label: string) =>
+    html`<form method="post" action="/v0/floods/${encodeURIComponent(source)}/release" class="inline"><input type="hidden" name="discard" value="${String(discard)}"><button type="submit" class="${discard ? 'secondary' : ''}">${label}</button></form>`;
+  const card = ({ source, hold }: { source: string; hold: FloodHold }) => html`<div class="card${hold.state === 'held' ? ' error' : ''}">
+<div class="muted">${source} · detected ${hold.detectedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</div>
+<h2>${hold.sourceReadable}: ${hold.newIssues} new issues for ${hold.owners} owners</h2>
+<p>Limit ${hold.threshold}; usually ${hold.usual === null ? 'no batch yet' : `about ${Math.round(hold.usual)} per batch`}.</p>
+<p class="muted">Most new issues: ${hold.topOwners.map((o) => `${o.name} (${o.count})`).join(', ')}. Issue types: ${hold.topIssueTypes.map((t) => `${t.name} (${t.count})`).join(', ')}.</p>
+${hold.state === 'held' ? html`${button(source, false, 'Release: mail the owners')}${button(source, true, 'Discard: settle without mail')}` : html`<p>${hold.discard ? 'Discarded' : 'Released'} by ${hold.releasedBy ?? ''}; the next dispatch run ${hold.discard ? 'settles it' : 'mails it'}.</p>`}</div>`;
+  return page(
+    'Held floods',
+    html`<h1>Held floods (${holds.filter((h) => h.hold.state === 'held').length})</h1><p class="muted">${member}</p>
+${holds.length === 0 ? html`<p>Nothing held.</p>` : holds.map(card)}`,
   );
 }

@@ -8,7 +8,7 @@ import type { SourceConfig } from '../plugin/source-config.ts';
  */
 
 /** Why an issue is processed without a mail. */
-export type HoldReason = 'not-due' | 'snoozed' | 'false-positive' | 'accepted-risk' | 'acknowledged' | 'resolved';
+export type HoldReason = 'not-due' | 'snoozed' | 'false-positive' | 'accepted-risk' | 'acknowledged' | 'resolved' | 'flood-discarded';
 
 const HOLD_FOR_IGNORE: Record<IgnoreState, HoldReason> = {
   snoozed: 'snoozed',

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { actionLinks, type LinkSettings, ownerPageUrl } from '../links/action-links.ts';
 import type { DeliveredIssue, Digest, EscalatedIssue, Escalation, IssueSummary } from '../model/delivery.ts';
+import type { FloodHold, FloodNotifier } from '../model/flood.ts';
 import type { Issue, PendingEvent } from '../model/issue.ts';
 import type { Registry } from '../plugin/registry.ts';
 import type { Source } from '../plugin/source.ts';
-import type { DispatchStore, DispatchWrite } from '../store/dispatch-store.ts';
+import type { DispatchStore, DispatchWrite, SourceState } from '../store/dispatch-store.ts';
 import type { Logger } from '../util/log.ts';
+import { floodThreshold, nextUsual, topCounts } from './flood-guard.ts';
 import { type EscalationPlan, type IssueDecision, type OwnerDigestPlan, planBatch, planEscalation, planRealTimeEscalation } from './plan.ts';
 import { batchReadiness, type Readiness } from './readiness.ts';
 
@@ -23,13 +25,21 @@ export interface DispatchDependencies {
   leaseTtlMs: number;
   /** Digests delivered at the same time. */
   sendConcurrency: number;
+  /** Tells the security team about a held flood; without one, a hold is only logged. */
+  notifyFlood: FloodNotifier | undefined;
 }
+
+/** What the flood guard made of this batch. */
+export type FloodStatus = 'clear' | 'held' | 'released' | 'discarded';
 
 export interface DispatchSummary {
   source: string;
-  status: 'busy' | 'not-ready' | 'dispatched';
+  status: 'busy' | 'not-ready' | 'dispatched' | 'held';
   readiness?: Readiness['reason'];
+  flood?: FloodStatus;
   pendingEvents: number;
+  /** Issues this batch brought up for the first time. */
+  newIssues: number;
   digestsSent: number;
   digestsFailed: number;
   issuesSent: number;
@@ -53,6 +63,7 @@ export async function dispatchSource(sourceName: string, deps: DispatchDependenc
     source: source.name,
     status: 'busy',
     pendingEvents: 0,
+    newIssues: 0,
     digestsSent: 0,
     digestsFailed: 0,
     issuesSent: 0,
@@ -83,6 +94,13 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
   const events: PendingEvent[] = [];
   for await (const page of deps.store.pendingEvents(source.name, deps.pageSize)) events.push(...page);
   summary.pendingEvents = events.length;
+  const state = await deps.store.sourceState(source.name);
+  const flood = await guardAgainstFlood(source, events, state, now, deps, log);
+  summary.flood = flood;
+  if (flood === 'held') {
+    summary.status = 'held';
+    return;
+  }
 
   // Only a batched source with a recipient can escalate; others need not keep candidates.
   const canEscalate = !source.config.realTime && source.config.escalationRecipient !== undefined;
@@ -99,11 +117,15 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
     const issues = await deps.store.issues([...new Set(step.map((e) => e.fingerprint))]);
     const plan = planBatch({ config: source.config, now, events: step, issues, escalateCadenceFor: (issue) => source.escalateCadenceMs(issue?.metadata ?? {}) });
 
-    const writes: DispatchWrite[] = plan.held.flatMap((d) => settle(d, now, false));
-    for (const d of plan.held) summary.held[d.reason] = (summary.held[d.reason] ?? 0) + 1;
+    summary.newIssues += plan.digests.reduce((n, d) => n + d.issues.filter((i) => i.reason === 'new').length, 0);
+    // A discarded flood is settled without mail: its issues stay open on their owners' pages.
+    const unsent = flood === 'discarded' ? [...plan.held, ...plan.digests.flatMap((d) => d.issues.map((i) => ({ ...i, reason: 'flood-discarded' as const })))] : plan.held;
+    const digests = flood === 'discarded' ? [] : plan.digests;
+    const writes: DispatchWrite[] = unsent.flatMap((d) => settle(d, now, false));
+    for (const d of unsent) summary.held[d.reason] = (summary.held[d.reason] ?? 0) + 1;
     // Escalation considers what this run settled: not ignored issues, nor those whose mail failed.
     const settled = plan.held.filter((d) => d.reason === 'not-due');
-    await mapLimit(plan.digests, deps.sendConcurrency, async (digestPlan) => {
+    await mapLimit(digests, deps.sendConcurrency, async (digestPlan) => {
       const ownerLog = log.with({ owner: digestPlan.owner });
       let shown = 0;
       try {
@@ -134,12 +156,14 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
     }
   }
 
+  // A released flood is done with; it does not count towards the usual figure.
+  await deps.store.apply([{ kind: 'source', source: source.name, ...(flood === 'clear' ? { usualNewIssues: nextUsual(state.usualNewIssues, summary.newIssues) } : { flood: null }) }]);
   if (source.config.realTime) return;
   // Without a recipient the planner says so; no candidates were kept for it.
   const plan = planEscalation({
     config: source.config,
     now,
-    lastEscalationAt: await deps.store.lastEscalationAt(source.name),
+    lastEscalationAt: state.lastEscalationAt,
     candidates: escalationCandidates.map((c) => ({ fingerprint: c.decision.fingerprint, firstSeen: c.decision.firstSeen, lastEscalatedAt: c.lastEscalatedAt })),
   });
   const byFingerprint = new Map(escalationCandidates.map((c) => [c.decision.fingerprint, c]));
@@ -147,6 +171,67 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
     const candidate = byFingerprint.get(fingerprint);
     return candidate ? { summary: candidate.issue, eventIds: candidate.decision.eventIds } : undefined;
   });
+}
+
+/**
+ * Holds a batch that opens more new issues than the source's flood
+ * threshold, and tells the security team, once. Counting new issues reads
+ * the batch's issues, so it happens only when the batch has more distinct
+ * issues than the threshold.
+ */
+async function guardAgainstFlood(source: Source, events: readonly PendingEvent[], state: SourceState, now: Date, deps: DispatchDependencies, log: Logger): Promise<FloodStatus> {
+  const existing = state.flood;
+  if (existing?.state === 'released') return existing.discard ? 'discarded' : 'released';
+  if (existing?.state === 'held') {
+    if (!existing.alertSentAt) await alertFlood(source, existing, now, deps, log);
+    return 'held';
+  }
+  const threshold = floodThreshold(source.config, state.usualNewIssues);
+  const ownerOf = new Map(events.map((e) => [e.fingerprint, e.owner]));
+  if (threshold === undefined || ownerOf.size <= threshold) return 'clear';
+
+  const fresh: { owner: string; issueType: string; sourceReadable: string | undefined }[] = [];
+  const fingerprints = [...ownerOf.keys()];
+  for (let start = 0; start < fingerprints.length; start += deps.issuesPerStep) {
+    const issues = await deps.store.issues(fingerprints.slice(start, start + deps.issuesPerStep));
+    for (const fp of fingerprints.slice(start, start + deps.issuesPerStep)) {
+      const issue = issues.get(fp);
+      if (issue?.lastProcessedAt) continue;
+      const m = issue?.metadata ?? {};
+      fresh.push({ owner: ownerOf.get(fp) as string, issueType: m.issueTypeReadable ?? m.issueType ?? 'unknown', sourceReadable: m.sourceReadable });
+    }
+  }
+  if (fresh.length <= threshold) return 'clear';
+  const hold: FloodHold = {
+    state: 'held',
+    detectedAt: now,
+    newIssues: fresh.length,
+    threshold,
+    usual: state.usualNewIssues,
+    owners: new Set(fresh.map((f) => f.owner)).size,
+    topOwners: topCounts(fresh.map((f) => f.owner), 10),
+    topIssueTypes: topCounts(fresh.map((f) => f.issueType), 10),
+    sourceReadable: fresh.find((f) => f.sourceReadable)?.sourceReadable ?? source.name,
+    alertSentAt: null,
+    releasedAt: null,
+    releasedBy: null,
+    discard: false,
+  };
+  log.error('flood held: this batch opens far more new issues than usual; nothing is mailed until the security team releases it', { flood: hold });
+  await deps.store.apply([{ kind: 'source', source: source.name, flood: hold }]);
+  await alertFlood(source, hold, now, deps, log);
+  return 'held';
+}
+
+async function alertFlood(source: Source, hold: FloodHold, now: Date, deps: DispatchDependencies, log: Logger): Promise<void> {
+  if (!deps.notifyFlood) {
+    log.error('flood held, and no security team address (COMET_SECURITY_MAIL) to tell; release it at /v0/floods', { flood: hold });
+    return;
+  }
+  const alert = { source: source.name, hold, floodsPageUrl: `${deps.links.apiBaseUrl}/v0/floods` };
+  if (await deliver([deps.notifyFlood], alert, log)) {
+    await deps.store.apply([{ kind: 'source', source: source.name, flood: { ...hold, alertSentAt: now } }]);
+  }
 }
 
 async function escalateRealTime(source: Source, now: Date, deps: DispatchDependencies, summary: DispatchSummary, log: Logger): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Digest, EscalatedIssue, Escalation, IssueSummary, SendReason } from '../model/delivery.ts';
+import type { FloodAlert } from '../model/flood.ts';
 import { SEVERITIES } from '../model/metadata.ts';
 import type { MailTemplates } from './templates.ts';
 
@@ -9,7 +10,7 @@ export interface RenderedMail {
   html: string;
   text: string;
   /** Which kind of mail, for the mail service's statistics. */
-  category: 'digest' | 'escalation';
+  category: 'digest' | 'escalation' | 'flood';
 }
 
 const REASON_LABEL: Record<SendReason | EscalatedIssue['reason'], string> = {
@@ -62,6 +63,22 @@ export function renderEscalation(templates: MailTemplates, escalation: Escalatio
     })),
   };
   return { to: escalation.recipient, subject, html: templates.escalation.html(view), text: templates.escalation.text(view), category: 'escalation' };
+}
+
+export function renderFloodAlert(templates: MailTemplates, alert: FloodAlert, recipient: string): RenderedMail {
+  const { hold } = alert;
+  const subject = subjectLine(`Held: ${hold.newIssues} new issues from ${hold.sourceReadable}, for ${hold.owners} ${plural(hold.owners, 'owner')}`);
+  const usual = hold.usual === null ? 'its first batch' : `about ${Math.round(hold.usual)} per batch usually`;
+  const view = {
+    subject,
+    summary: `One batch of ${hold.sourceReadable} opens ${hold.newIssues} new issues (${usual}; the limit is ${hold.threshold}).`,
+    sourceReadable: hold.sourceReadable,
+    floodsPageUrl: alert.floodsPageUrl,
+    releaseCommand: `curl -X POST -H "Authorization: Bearer $(gcloud auth print-identity-token)" ${alert.floodsPageUrl}/${alert.source}/release`,
+    topOwners: hold.topOwners,
+    topIssueTypes: hold.topIssueTypes,
+  };
+  return { to: recipient, subject, html: templates.flood.html(view), text: templates.flood.text(view), category: 'flood' };
 }
 
 function summaryView(issue: IssueSummary) {

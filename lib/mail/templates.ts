@@ -23,12 +23,14 @@ export interface MailTemplate {
 export class MailTemplates {
   readonly digest: MailTemplate;
   readonly escalation: MailTemplate;
+  readonly flood: MailTemplate;
   private readonly intros: Map<string, Handlebars.TemplateDelegate>;
   private readonly defaultIntro: Handlebars.TemplateDelegate;
 
-  private constructor(parts: { digest: MailTemplate; escalation: MailTemplate; intros: Map<string, Handlebars.TemplateDelegate>; defaultIntro: Handlebars.TemplateDelegate }) {
+  private constructor(parts: { digest: MailTemplate; escalation: MailTemplate; flood: MailTemplate; intros: Map<string, Handlebars.TemplateDelegate>; defaultIntro: Handlebars.TemplateDelegate }) {
     this.digest = parts.digest;
     this.escalation = parts.escalation;
+    this.flood = parts.flood;
     this.intros = parts.intros;
     this.defaultIntro = parts.defaultIntro;
   }
@@ -54,6 +56,7 @@ export class MailTemplates {
     return new MailTemplates({
       digest: await compileMail('digest'),
       escalation: await compileMail('escalation'),
+      flood: await compileMail('flood'),
       intros,
       defaultIntro: handlebars.compile(read('intro.hbs').trim()),
     });
@@ -73,4 +76,4 @@ export async function compileMjml(dir: string, name: string): Promise<string> {
 }
 
 /** The mails every deployment renders. */
-export const MAIL_TEMPLATES = ['digest', 'escalation'] as const;
+export const MAIL_TEMPLATES = ['digest', 'escalation', 'flood'] as const;

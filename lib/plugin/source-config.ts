@@ -4,6 +4,14 @@ import { durationMs } from '../util/duration.ts';
 /** Five-field cron, as Cloud Scheduler and the local scheduler take it. */
 const CRON = /^(\S+\s+){4}\S+$/;
 
+/** Holds a batch that opens more new issues than both figures allow; see docs/reliability.md. */
+const floodGuardSchema = z.strictObject({
+  /** Never hold a batch of this many new issues or fewer... */
+  minNewIssues: z.number().int().min(1).default(500),
+  /** ...nor one under this many times the source's usual number per batch. */
+  factor: z.number().min(1).default(10),
+});
+
 /**
  * Per-source settings. Keys are the original Comet's, in camelCase; the
  * defaults are the original's too (seconds, fit for a demo: production
@@ -43,6 +51,8 @@ export const sourceConfigSchema = z.strictObject({
    */
   realTime: z.boolean().default(false),
   escalateCadence: durationMs.prefault('36h'),
+  /** `false` turns the flood guard off for this source. */
+  floodGuard: z.union([z.literal(false), floodGuardSchema]).prefault({}),
 });
 
 export type SourceConfigInput = z.input<typeof sourceConfigSchema>;

@@ -1,6 +1,7 @@
 import { type Authenticator, cachedKeys, firstOf, googleJwtAuthenticator, IAP_ISSUERS, ID_TOKEN_ISSUERS, insecureDevAuthenticator } from '../api/auth.ts';
 import { createApiHandler } from '../api/handler.ts';
 import { createFirestore } from '../store/firestore.ts';
+import { FloodStore } from '../store/flood-store.ts';
 import { IssueStore } from '../store/issue-store.ts';
 import { log } from '../util/log.ts';
 import { required, securityTeam, storageTimeout } from './env.ts';
@@ -23,8 +24,11 @@ export function apiFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
   }
   if (env.COMET_INSECURE_DEV_AUTH === 'true') authenticators.push(insecureDevAuthenticator(log));
   if (authenticators.length === 0) log.warning('no authentication is configured: only mail links work; set COMET_IAP_AUDIENCE or COMET_ID_TOKEN_AUDIENCE');
+  const db = createFirestore(env);
+  const timeoutMs = storageTimeout(env);
   return createApiHandler({
-    issues: new IssueStore(createFirestore(env), { timeoutMs: storageTimeout(env) }),
+    issues: new IssueStore(db, { timeoutMs }),
+    floods: new FloodStore(db, { timeoutMs }),
     auth: firstOf(...authenticators),
     securityTeam: securityTeam(env),
     linkSecret: required(env, 'COMET_LINK_SECRET'),

@@ -1,5 +1,5 @@
 import { createDispatchHandler } from '../dispatch/http.ts';
-import { emailOutputs } from '../mail/email-outputs.ts';
+import { emailOutputs, floodAlertEmail } from '../mail/email-outputs.ts';
 import { sendgridMailer } from '../mail/sendgrid.ts';
 import { MailTemplates } from '../mail/templates.ts';
 import { registerOutputs } from '../outputs/index.ts';
@@ -8,7 +8,7 @@ import { DispatchStore } from '../store/dispatch-store.ts';
 import { createFirestore } from '../store/firestore.ts';
 import { parseDuration } from '../util/duration.ts';
 import { log } from '../util/log.ts';
-import { required, storageTimeout } from './env.ts';
+import { required, securityTeam, storageTimeout } from './env.ts';
 
 /** The dispatch function's wiring, from the environment; a missing secret stops it at startup. */
 export async function dispatchFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
@@ -18,7 +18,9 @@ export async function dispatchFromEnvironment(env: NodeJS.ProcessEnv = process.e
     baseUrl: env.SENDGRID_API_URL,
     timeoutMs: parseDuration(env.COMET_MAIL_TIMEOUT ?? '10s'),
   });
-  const registry = registerOutputs(await loadSources(), emailOutputs(await MailTemplates.load(), mailer));
+  const templates = await MailTemplates.load();
+  const registry = registerOutputs(await loadSources(), emailOutputs(templates, mailer));
+  const securityMail = securityTeam(env).mail;
   return createDispatchHandler({
     registry,
     store: new DispatchStore(createFirestore(env), { timeoutMs: storageTimeout(env) }),
@@ -33,6 +35,7 @@ export async function dispatchFromEnvironment(env: NodeJS.ProcessEnv = process.e
     issuesPerStep: 500,
     leaseTtlMs: parseDuration(env.COMET_DISPATCH_LEASE ?? '10m'),
     sendConcurrency: 8,
+    notifyFlood: securityMail ? floodAlertEmail(templates, mailer, securityMail) : undefined,
     allowClockOverride: env.COMET_ALLOW_CLOCK_OVERRIDE === 'true',
   });
 }

@@ -1,7 +1,9 @@
 import { FieldValue, type Timestamp, type WriteBatch } from '@google-cloud/firestore';
+import type { FloodHold } from '../model/flood.ts';
 import type { Issue, PendingEvent } from '../model/issue.ts';
 import { FirestoreAdapter } from './adapter.ts';
 import { COLLECTIONS } from './collections.ts';
+import { toFloodHold } from './flood-store.ts';
 import { toIssue } from './issue-doc.ts';
 import { buildQuery, QUERIES } from './queries.ts';
 
@@ -16,7 +18,15 @@ export type DispatchWrite =
       fingerprint: string;
       fields: Partial<Pick<Issue, 'firstSeen' | 'lastProcessedAt' | 'lastSentAt' | 'lastEscalatedAt' | 'escalationDueAt'>> & { clearEscalation?: true };
     }
-  | { kind: 'source'; source: string; lastEscalationAt: Date };
+  | { kind: 'source'; source: string; lastEscalationAt?: Date; usualNewIssues?: number; flood?: FloodHold | null };
+
+/** What dispatch keeps per source, besides its lease (`dispatchState/{source}`). */
+export interface SourceState {
+  lastEscalationAt: Date | undefined;
+  /** New issues per batch, usually: what the flood guard compares with. */
+  usualNewIssues: number | null;
+  flood: FloodHold | undefined;
+}
 
 /**
  * Firestore access for dispatch: paged pending events, batched issue gets,
@@ -81,9 +91,13 @@ export class DispatchStore extends FirestoreAdapter {
     return snap.docs.map((doc) => toIssue(doc.id, doc.data()));
   }
 
-  async lastEscalationAt(source: string): Promise<Date | undefined> {
+  async sourceState(source: string): Promise<SourceState> {
     const snap = await this.timed(this.db.collection(COLLECTIONS.dispatchState).doc(source).get(), 'reading the dispatch state');
-    return (snap.get('lastEscalationAt') as Timestamp | undefined)?.toDate();
+    return {
+      lastEscalationAt: (snap.get('lastEscalationAt') as Timestamp | undefined)?.toDate(),
+      usualNewIssues: (snap.get('usualNewIssues') as number | undefined) ?? null,
+      flood: toFloodHold(snap.get('flood')),
+    };
   }
 
   /**
@@ -139,8 +153,12 @@ export class DispatchStore extends FirestoreAdapter {
         batch.set(this.db.collection(COLLECTIONS.issues).doc(write.fingerprint), { ...fields, ...cleared }, { merge: true });
         return;
       }
-      case 'source':
-        batch.set(this.db.collection(COLLECTIONS.dispatchState).doc(write.source), { lastEscalationAt: write.lastEscalationAt }, { merge: true });
+      case 'source': {
+        const { kind: _kind, source, flood, ...fields } = write;
+        // A cleared hold is deleted, so that the security team's list shows only live ones.
+        const hold = flood === null ? { flood: FieldValue.delete() } : flood ? { flood } : {};
+        batch.set(this.db.collection(COLLECTIONS.dispatchState).doc(source), { ...fields, ...hold }, { merge: true });
+      }
     }
   }
 }

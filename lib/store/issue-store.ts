@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Timestamp } from '@google-cloud/firestore';
 import { FieldValue } from '@google-cloud/firestore';
 import { IGNORE_FOR_ACTION, type Interaction } from '../model/interaction.ts';
 import type { Issue } from '../model/issue.ts';
 import { FirestoreAdapter } from './adapter.ts';
+import { isAlreadyExists } from './errors.ts';
 import { COLLECTIONS } from './collections.ts';
 import { toIssue } from './issue-doc.ts';
 import { buildQuery, QUERIES } from './queries.ts';
@@ -24,8 +26,12 @@ export class IssueStore extends FirestoreAdapter {
     return snap.docs.map((doc) => toIssue(doc.id, doc.data()));
   }
 
-  /** Changes the issue's state and records who did it, in one commit. */
-  async act(interaction: Interaction): Promise<void> {
+  /**
+   * Changes the issue's state and records who did it, in one commit. With
+   * `onceKey` (a mail link's token), the audit entry's id derives from it,
+   * so a second use of the same key changes nothing and says so.
+   */
+  async act(interaction: Interaction, onceKey?: string): Promise<'done' | 'already-done'> {
     const ignore = IGNORE_FOR_ACTION[interaction.action];
     const at = interaction.at;
     const fields: Record<string, unknown> = {};
@@ -36,8 +42,15 @@ export class IssueStore extends FirestoreAdapter {
     else if (ignore) Object.assign(fields, { escalationDueAt: FieldValue.delete() });
     const batch = this.db.batch();
     batch.set(this.db.collection(COLLECTIONS.issues).doc(interaction.fingerprint), fields, { merge: true });
-    batch.create(this.db.collection(COLLECTIONS.interactions).doc(), interaction);
-    await this.timed(batch.commit(), 'recording an action');
+    const entries = this.db.collection(COLLECTIONS.interactions);
+    batch.create(onceKey ? entries.doc(`once-${createHash('sha256').update(onceKey).digest('hex')}`) : entries.doc(), interaction);
+    try {
+      await this.timed(batch.commit(), 'recording an action');
+    } catch (error) {
+      if (onceKey && isAlreadyExists(error)) return 'already-done';
+      throw error;
+    }
+    return 'done';
   }
 
   /** The audit trail of one issue, or of every issue of an owner, newest first (queries Q9, Q10). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planBatch, planEscalation, planRealTimeEscalation } from '../../lib/dispatch/plan.ts';
+import { floodThreshold, nextUsual, topCounts } from '../../lib/dispatch/flood-guard.ts';
 import { batchReadiness } from '../../lib/dispatch/readiness.ts';
 import type { Issue, PendingEvent } from '../../lib/model/issue.ts';
 import { parseSourceConfig, type SourceConfigInput } from '../../lib/plugin/source-config.ts';
@@ -210,5 +211,34 @@ describe('planRealTimeEscalation', () => {
 
   it('sends nothing when nothing is due', () => {
     expect(planRealTimeEscalation({ config: cfg, now: NOW, issues: [issue('a', { escalationDueAt: new Date(NOW.getTime() + 1) })] })).toEqual({ send: false, reason: 'none-due' });
+  });
+});
+
+describe('the flood guard', () => {
+  it('holds more new issues than the minimum before a source has a usual figure', () => {
+    expect(floodThreshold(config({ floodGuard: { minNewIssues: 100, factor: 10 } }), null)).toBe(100);
+  });
+
+  it('takes factor times the usual figure once that is above the minimum', () => {
+    expect(floodThreshold(config({ floodGuard: { minNewIssues: 100, factor: 10 } }), 42.3)).toBe(423);
+    expect(floodThreshold(config({ floodGuard: { minNewIssues: 100, factor: 10 } }), 3)).toBe(100);
+  });
+
+  it('is off when configured false', () => {
+    expect(floodThreshold(config({ floodGuard: false }), 5)).toBeUndefined();
+  });
+
+  it('moves the usual figure a fifth of the way to each new batch, starting from the first', () => {
+    expect(nextUsual(null, 40)).toBe(40);
+    expect(nextUsual(40, 90)).toBe(50);
+    expect(nextUsual(50, 0)).toBe(40);
+  });
+
+  it('ranks the largest groups first, ties by name, up to the limit', () => {
+    expect(topCounts(['b', 'a', 'b', 'c', 'a', 'b', 'd'], 3)).toEqual([
+      { name: 'b', count: 3 },
+      { name: 'a', count: 2 },
+      { name: 'c', count: 1 },
+    ]);
   });
 });

@@ -35,7 +35,14 @@ describe('parseSourceConfig', () => {
       maxAlertBytes: 262_144,
       realTime: false,
       escalateCadence: 129_600_000,
+      floodGuard: { minNewIssues: 500, factor: 10 },
     });
+  });
+
+  it('turns the flood guard off with false, and fills in what a partial one leaves out', () => {
+    expect(parseSourceConfig('s', { floodGuard: false }).floodGuard).toBe(false);
+    expect(parseSourceConfig('s', { floodGuard: { factor: 3 } }).floodGuard).toEqual({ minNewIssues: 500, factor: 3 });
+    expect(() => parseSourceConfig('s', { floodGuard: { minNewIssues: 0 } })).toThrow(/floodGuard/);
   });
 
   it('names the source and the key of a bad value', () => {
