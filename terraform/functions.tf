@@ -2,6 +2,7 @@ locals {
   common_env = {
     GOOGLE_CLOUD_PROJECT  = var.project_id
     COMET_EVENT_RETENTION = var.event_retention
+    COMET_SOURCE_CONFIG   = jsonencode(var.source_config)
   }
 }
 

@@ -56,6 +56,12 @@ variable "id_token_audience" {
   default     = ""
 }
 
+variable "source_config" {
+  type        = any
+  description = "Per-deployment settings laid over each plugin's config, by source name, e.g. { forseti = { floodGuard = { minNewIssues = 2000 } } }. Schedules stay in the plugins."
+  default     = {}
+}
+
 variable "security_team" {
   type        = list(string)
   description = "Emails of the security team: they alone may read /v0/stats and release held floods."

@@ -66,6 +66,8 @@ export interface Source {
   instructions(metadata: EventMetadata): string | undefined;
   /** Milliseconds a real-time issue may go unanswered. */
   escalateCadenceMs(metadata: EventMetadata): number;
+  /** The same source with some settings replaced, validated like the plugin's own. */
+  withConfig(overrides: SourceConfigInput): Source;
 }
 
 const SOURCE_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -87,5 +89,6 @@ export function defineSource<S extends z.ZodType<object>>(definition: SourceDefi
     filter: (event: HydratedAlert<object>) => (filter ? filter(event as HydratedAlert<z.output<S>>) : true),
     instructions: (metadata: EventMetadata) => instructions?.(metadata),
     escalateCadenceMs: (metadata: EventMetadata) => (escalateCadence ? parseDuration(escalateCadence(metadata)) : config.escalateCadence),
+    withConfig: (overrides: SourceConfigInput) => defineSource({ ...definition, config: { ...definition.config, ...overrides } }),
   });
 }

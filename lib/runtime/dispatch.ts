@@ -19,7 +19,7 @@ export async function dispatchFromEnvironment(env: NodeJS.ProcessEnv = process.e
     timeoutMs: parseDuration(env.COMET_MAIL_TIMEOUT ?? '10s'),
   });
   const templates = await MailTemplates.load();
-  const registry = registerOutputs(await loadSources(), emailOutputs(templates, mailer));
+  const registry = registerOutputs(await loadSources(undefined, env), emailOutputs(templates, mailer));
   const securityMail = securityTeam(env).mail;
   return createDispatchHandler({
     registry,

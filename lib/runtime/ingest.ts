@@ -15,7 +15,7 @@ export async function ingestFromEnvironment(env: NodeJS.ProcessEnv = process.env
   const db = new FirestoreRest(env);
   const timeoutMs = storageTimeout(env);
   return createIngestHandler({
-    registry: await loadSources(),
+    registry: await loadSources(undefined, env),
     owners: loadOwnerDirectory(env),
     events: new EventStore(db, { retentionMs: parseDuration(env.COMET_EVENT_RETENTION ?? '90d'), timeoutMs }),
     deadLetters: new DeadLetterStore(db, { timeoutMs }),

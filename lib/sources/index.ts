@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { OwnerDirectory } from '../owners/directory.ts';
 import { Registry } from '../plugin/registry.ts';
 import type { Source } from '../plugin/source.ts';
+import type { SourceConfigInput } from '../plugin/source-config.ts';
 
 /**
  * Every scanner plugin lives in this folder, one file each, default-exporting
@@ -20,7 +21,13 @@ export function loadOwnerDirectory(env: NodeJS.ProcessEnv = process.env): OwnerD
   return OwnerDirectory.fromFile(ownersFile(env));
 }
 
-export async function loadSources(dir: string = SOURCES_DIR): Promise<Registry> {
+/**
+ * Loads every plugin, with the deployment's `COMET_SOURCE_CONFIG` (JSON:
+ * source name to settings) over each plugin's own config. Schedules stay
+ * in the plugins, where Terraform reads them.
+ */
+export async function loadSources(dir: string = SOURCES_DIR, env: NodeJS.ProcessEnv = process.env): Promise<Registry> {
+  const overrides = sourceOverrides(env.COMET_SOURCE_CONFIG);
   const registry = new Registry();
   const files = readdirSync(dir)
     .filter((f) => /\.(ts|js)$/.test(f) && !/\.d\.ts$/.test(f) && !/^index\./.test(f))
@@ -30,9 +37,28 @@ export async function loadSources(dir: string = SOURCES_DIR): Promise<Registry> 
     if (!isSource(module.default)) {
       throw new Error(`${join(dir, file)} must default-export defineSource({...})`);
     }
-    registry.registerSource(module.default);
+    const override = overrides.get(module.default.name);
+    overrides.delete(module.default.name);
+    registry.registerSource(override ? module.default.withConfig(override) : module.default);
   }
+  if (overrides.size > 0) throw new Error(`COMET_SOURCE_CONFIG names no such source: ${[...overrides.keys()].join(', ')}`);
   return registry;
+}
+
+function sourceOverrides(json: string | undefined): Map<string, SourceConfigInput> {
+  if (!json) return new Map();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`COMET_SOURCE_CONFIG is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('COMET_SOURCE_CONFIG must be a JSON object of source name to settings');
+  const entries = Object.entries(parsed as Record<string, SourceConfigInput>);
+  for (const [name, config] of entries) {
+    if (config && typeof config === 'object' && 'schedule' in config) throw new Error(`COMET_SOURCE_CONFIG: the schedule of "${name}" is set in its plugin, where Terraform reads it`);
+  }
+  return new Map(entries);
 }
 
 function isSource(value: unknown): value is Source {

@@ -39,6 +39,24 @@ describe('Registry', () => {
     expect(registry.all().map((s) => s.name)).toEqual(['detectify', 'forseti', 'riskytoaster']);
   });
 
+  it("lays COMET_SOURCE_CONFIG over the plugins' own settings, keeping the rest", async () => {
+    const registry = await loadSources(undefined, { COMET_SOURCE_CONFIG: JSON.stringify({ forseti: { floodGuard: { minNewIssues: 20 }, maxWait: '1m' } }) });
+    const forseti = registry.source('forseti')!;
+    expect(forseti.config.floodGuard).toEqual({ minNewIssues: 20, factor: 10 });
+    expect(forseti.config.maxWait).toBe(60_000);
+    expect(forseti.config.schedule).toBe((await loadSources(undefined, {})).source('forseti')!.config.schedule);
+  });
+
+  it.each([
+    ['not JSON', '{forseti', /is not JSON/],
+    ['a list', '[]', /must be a JSON object/],
+    ['an unknown source', '{"nessus": {}}', /names no such source: nessus/],
+    ['a schedule', '{"forseti": {"schedule": "0 * * * *"}}', /schedule of "forseti" is set in its plugin/],
+    ['a bad value', '{"forseti": {"maxWait": "soon"}}', /source "forseti"[\s\S]*maxWait/],
+  ])('refuses a COMET_SOURCE_CONFIG with %s, at startup', async (_what, json, message) => {
+    await expect(loadSources(undefined, { COMET_SOURCE_CONFIG: json })).rejects.toThrow(message);
+  });
+
   it('fails at startup on a bad config, naming the source and the key', () => {
     expect(() => defineSource({ name: 'x', schema: z.object({}), hydrate: () => ({ metadata: {} }), config: { newThreshold: 'a week' } })).toThrow(
       /source "x"[\s\S]*newThreshold/,
