@@ -29,9 +29,17 @@ export function parseAlertJson(bytes: Buffer): JsonObject {
     throw new Refusal('invalid_json', `the alert is not valid JSON: ${(error as Error).message}`);
   }
   // A key spelled with \u escapes hides from the text search: then look at the parsed keys.
-  const forbidden = text.includes('\\u') ? forbiddenKeys(value) : [...text.matchAll(FORBIDDEN_KEY)].map((m) => m[1] as string);
+  const forbidden = text.includes('\\u') ? collect(value, (key) => FORBIDDEN_NAME.test(key), () => false).keys : [...text.matchAll(FORBIDDEN_KEY)].map((m) => m[1] as string);
   if (forbidden.length > 0) {
     throw new Refusal('forbidden_key', `the alert uses the reserved key ${JSON.stringify(forbidden[0])}`, [...new Set(forbidden)]);
+  }
+  const control = CONTROL_ESCAPE.exec(text);
+  if (control) throw new Refusal('control_characters', `the alert's text holds the control character ${control[1]}`);
+  const longDigits = LONG_DIGITS.test(text);
+  if (longDigits || HUGE_EXPONENT.test(text)) {
+    // An integer past 2^53 would be stored rounded, merging identifiers that differ; a huge exponent parses to Infinity.
+    const inexact = collect(value, () => false, (n) => !Number.isFinite(n) || (longDigits && Number.isInteger(n) && !Number.isSafeInteger(n))).numbers;
+    if (inexact.length > 0) throw new Refusal('out_of_range', `the alert holds a number JSON cannot carry exactly (${inexact[0]})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Refusal('not_an_object', `the alert is ${Array.isArray(value) ? 'an array' : `a ${value === null ? 'null' : typeof value}`}, not a JSON object`);
@@ -41,18 +49,31 @@ export function parseAlertJson(bytes: Buffer): JsonObject {
 
 const FORBIDDEN_NAME = /^(__proto__|constructor|prototype|__.*__)$/;
 
-function forbiddenKeys(root: unknown): string[] {
-  const found: string[] = [];
+/**
+ * An escaped control character other than tab, line feed and carriage
+ * return: no scanner's text needs one, and NUL or backspace in a stored
+ * field or a mail hides what follows. The backslash must not itself be escaped.
+ */
+const CONTROL_ESCAPE = /(?<!\\)(?:\\\\)*(\\(?:u00(?:0[0-8bcef]|1[0-9a-f])|u007f|[bf]))/i;
+
+/** Only text with a run of 16 digits, or a three-digit exponent, can hold such numbers: then, and only then, they are walked. */
+const LONG_DIGITS = /\d{16}/;
+const HUGE_EXPONENT = /\d[eE]\+?\d{3}/;
+
+/** The keys and the numbers in a parsed alert that the tests pick out; iterative, so no alert can overflow the stack. */
+function collect(root: unknown, pickKey: (key: string) => boolean, pickNumber: (n: number) => boolean): { keys: string[]; numbers: number[] } {
+  const found = { keys: [] as string[], numbers: [] as number[] };
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const node = stack.pop();
+    if (typeof node === 'number' && pickNumber(node)) found.numbers.push(node);
     if (typeof node !== 'object' || node === null) continue;
     if (Array.isArray(node)) {
       stack.push(...node);
       continue;
     }
     for (const key of Object.keys(node)) {
-      if (FORBIDDEN_NAME.test(key)) found.push(key);
+      if (pickKey(key)) found.keys.push(key);
       stack.push((node as Record<string, unknown>)[key]);
     }
   }

@@ -13,6 +13,8 @@ export const REFUSAL_REASONS = {
   not_an_object: 'the alert is not a JSON object',
   too_deep: 'the alert nests deeper than the depth limit',
   forbidden_key: 'the alert uses a key reserved by JavaScript or Firestore',
+  control_characters: 'the alert holds control characters that have no place in text',
+  out_of_range: 'the alert holds a number JSON cannot carry exactly',
   schema_violation: "the alert does not match its source's schema",
   hydration_failed: "the source's hydrator refused the alert",
   invalid_hydration: "the source's hydrator returned an invalid owner, fingerprint or metadata",

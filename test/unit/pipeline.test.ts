@@ -107,6 +107,11 @@ describe('runPipeline', () => {
     ['a key with spaces before its colon', '{"resource": "x", "constructor"  : 1}', undefined, 'forbidden_key'],
     ['deep nesting', `{"resource": "x", "a": ${'['.repeat(40)}${']'.repeat(40)}}`, undefined, 'too_deep'],
     ['an oversize body', { resource: 'x'.repeat(2_000) }, undefined, 'oversize'],
+    ['a NUL character', '{"resource": "x\\u0000y"}', undefined, 'control_characters'],
+    ['an escape sequence for terminals', '{"resource": "\\u001b[31mred"}', undefined, 'control_characters'],
+    ['a backspace after an escaped backslash', '{"resource": "a\\\\\\b"}', undefined, 'control_characters'],
+    ['an integer past 2^53', '{"resource": "x", "id": 9007199254740993}', undefined, 'out_of_range'],
+    ['a number that parses to Infinity', '{"resource": "x", "score": -1e400}', undefined, 'out_of_range'],
   ])('refuses %s', async (_what, data, attributes, reason) => {
     const refusal = await refusalOf(run(data, simple, attributes));
     expect(refusal.reason).toBe(reason);
@@ -115,6 +120,15 @@ describe('runPipeline', () => {
   it('accepts reserved words as values, and escaped quotes in strings', async () => {
     const outcome = await run({ resource: 'x', note: 'the "constructor": field', other: '__proto__' } as never, registryWith(() => ({ metadata: {} })));
     expect(outcome.kind).toBe('accepted');
+  });
+
+  it('accepts tabs and line breaks, escaped backslashes, long digit strings and ordinary exponents', async () => {
+    for (const text of [
+      '{"resource": "x", "note": "a\\tb\\nc\\r", "path": "C:\\\\bin\\\\foo", "id": "9007199254740993", "count": 12345678901234}',
+      '{"resource": "x", "ratio": 1e20, "tiny": 1.5e-300, "big": -1e308}',
+    ]) {
+      expect((await run(text, registryWith(() => ({ metadata: {} })))).kind).toBe('accepted');
+    }
   });
 
   it('does not count brackets inside strings towards depth', async () => {
