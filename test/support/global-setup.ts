@@ -3,16 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type Emulator, emulatorsMissing, startEmulator } from '../../emulator/emulators.ts';
+import type { RunningEmulators } from './harness.ts';
 
-export interface SharedEmulators {
-  firestoreHost: string;
-  pubsubHost: string;
-  logDir: string;
-}
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    emulators: SharedEmulators | null;
+    emulators: RunningEmulators | null;
     emulatorsMissingReason: string;
   }
 }
