@@ -1,0 +1,4 @@
+import { describeScenario } from './describe-scenario.ts';
+import { mailOutage } from './scenarios/mail-outage.ts';
+
+describeScenario(mailOutage);
