@@ -117,7 +117,8 @@ export async function createPushSubscription(host: string, projectId: string, to
       // The path names the topic so that functions-framework can fill the CloudEvent's source.
       pushConfig: { pushEndpoint: `${functionUrl}/projects/${projectId}/topics/${topicName}` },
       ackDeadlineSeconds: 30,
-      retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 10 } },
+      // No retry policy here, unlike terraform/pubsub.tf: the emulator's backoff stops redelivering
+      // for good after a burst of about a hundred failed pushes. Without one it redelivers every second.
     });
   } finally {
     await pubsub.close();

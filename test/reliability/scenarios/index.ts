@@ -2,6 +2,7 @@ import { concurrentDispatch } from './concurrent-dispatch.ts';
 import { duplicateDelivery } from './duplicate-delivery.ts';
 import { mailOutage } from './mail-outage.ts';
 import { poisonMessages } from './poison-messages.ts';
+import { storageOutage } from './storage-outage.ts';
 
 /** Every reliability scenario, in the order of docs/reliability.md. */
-export const SCENARIOS = [duplicateDelivery, poisonMessages, concurrentDispatch, mailOutage];
+export const SCENARIOS = [duplicateDelivery, poisonMessages, concurrentDispatch, mailOutage, storageOutage];

@@ -1,0 +1,4 @@
+import { describeScenario } from './describe-scenario.ts';
+import { storageOutage } from './scenarios/storage-outage.ts';
+
+describeScenario(storageOutage);
