@@ -1,8 +1,9 @@
 import { concurrentDispatch } from './concurrent-dispatch.ts';
 import { duplicateDelivery } from './duplicate-delivery.ts';
+import { hostileText } from './hostile-text.ts';
 import { mailOutage } from './mail-outage.ts';
 import { poisonMessages } from './poison-messages.ts';
 import { storageOutage } from './storage-outage.ts';
 
 /** Every reliability scenario, in the order of docs/reliability.md. */
-export const SCENARIOS = [duplicateDelivery, poisonMessages, concurrentDispatch, mailOutage, storageOutage];
+export const SCENARIOS = [duplicateDelivery, poisonMessages, concurrentDispatch, mailOutage, storageOutage, hostileText];
