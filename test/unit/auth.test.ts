@@ -1,23 +1,10 @@
-import { createSign, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { firstOf, googleJwtAuthenticator, ID_TOKEN_ISSUERS, insecureDevAuthenticator } from '../../lib/api/auth.ts';
 import { createLogger } from '../../lib/util/log.ts';
+import { attacker, expiredClaims, google, idTokenClaims, jwt, keys } from '../support/jwt.ts';
 
-/** Test keys, made here: tokens signed with them stand in for Google's. */
-const google = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const KID = 'test-key-1';
 const AUDIENCE = 'https://comet-api.example.com';
-const keys = async () => ({ [KID]: google.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
-
-function jwt(claims: Record<string, unknown>, key = google.privateKey, kid = KID): string {
-  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const body = `${b64({ alg: 'RS256', typ: 'JWT', kid })}.${b64(claims)}`;
-  return `${body}.${createSign('RSA-SHA256').update(body).sign(key).toString('base64url')}`;
-}
-
-const now = () => Math.floor(Date.now() / 1000);
-const valid = () => ({ iss: 'https://accounts.google.com', aud: AUDIENCE, email: 'Alice@Example.com', email_verified: true, iat: now() - 10, exp: now() + 600, sub: '1' });
+const valid = () => idTokenClaims(AUDIENCE, 'Alice@Example.com');
 const authenticate = googleJwtAuthenticator({ method: 'id-token', header: 'authorization', audience: AUDIENCE, issuers: ID_TOKEN_ISSUERS, keys });
 const headers = (values: Record<string, string>) => (name: string) => values[name.toLowerCase()];
 const bearer = (token: string) => headers({ authorization: `Bearer ${token}` });
@@ -32,7 +19,7 @@ describe('googleJwtAuthenticator', () => {
   });
 
   it.each([
-    ['expired', () => jwt({ ...valid(), iat: now() - 7200, exp: now() - 3600 })],
+    ['expired', () => jwt(expiredClaims(AUDIENCE, 'alice@example.com'))],
     ['for another audience', () => jwt({ ...valid(), aud: 'https://other.example.com' })],
     ['from another issuer', () => jwt({ ...valid(), iss: 'https://evil.example.com' })],
     ['signed with another key', () => jwt(valid(), attacker.privateKey)],

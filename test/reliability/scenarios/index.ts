@@ -1,3 +1,4 @@
+import { actionLinks } from './action-links.ts';
 import { concurrentDispatch } from './concurrent-dispatch.ts';
 import { duplicateDelivery } from './duplicate-delivery.ts';
 import { hostileText } from './hostile-text.ts';
@@ -6,4 +7,4 @@ import { poisonMessages } from './poison-messages.ts';
 import { storageOutage } from './storage-outage.ts';
 
 /** Every reliability scenario, in the order of docs/reliability.md. */
-export const SCENARIOS = [duplicateDelivery, poisonMessages, concurrentDispatch, mailOutage, storageOutage, hostileText];
+export const SCENARIOS = [duplicateDelivery, poisonMessages, concurrentDispatch, mailOutage, storageOutage, hostileText, actionLinks];
