@@ -6,8 +6,11 @@ import { type ActionChannel, ISSUE_ACTIONS, type IssueAction } from '../model/in
 import { activeIgnore, type Issue } from '../model/issue.ts';
 import type { SecurityTeam } from '../model/security-team.ts';
 import type { IssueStore } from '../store/issue-store.ts';
-import type { Logger } from '../util/log.ts';
+import { LOG_METRICS, type Logger, metricFields } from '../util/log.ts';
+import { dimensionsOf } from '../metrics/model.ts';
 import type { Authenticator, Identity } from './auth.ts';
+import { dashboardPage } from './dashboard.ts';
+import type { Stats } from '../metrics/stats.ts';
 import { confirmPage, donePage, errorPage, ownerPage } from './pages.ts';
 
 export interface ApiDependencies {
@@ -15,6 +18,8 @@ export interface ApiDependencies {
   auth: Authenticator;
   /** Members may use the security team's routes. */
   securityTeam: SecurityTeam;
+  /** The security team's figures, as of now; coverage over the last `coverageDays`. */
+  stats: (options: { coverageDays: number }) => Promise<Stats>;
   linkSecret: string;
   now: () => Date;
   log: Logger;
@@ -32,6 +37,7 @@ const CLOSED_WINDOW = 30 * DAY;
 const fingerprint = z.string().regex(FINGERPRINT_PATTERN, 'must be 8 to 1024 characters of [a-zA-Z0-9._-]');
 const reason = z.string().trim().max(1000).optional();
 const days = z.coerce.number().int();
+const coverageDays = days.min(1).max(30);
 /** Parameters of each action, from a form or JSON; dates as YYYY-MM-DD or ISO. */
 const paramsSchema = z.object({
   days: days.min(1).max(730).optional(),
@@ -107,6 +113,7 @@ async function route(req: Request, res: Response, wantsHtml: boolean, deps: ApiD
   }
   if (req.method === 'GET' && path === '/v0/issues') return listIssues(req, res, wantsHtml, deps);
   if (req.method === 'GET' && path === '/v0/interactions') return listInteractions(req, res, deps);
+  if (req.method === 'GET' && path === '/v0/stats') return showStats(req, res, wantsHtml, deps);
   const action = /^\/v0\/([a-z]+)$/.exec(path)?.[1] as IssueAction | undefined;
   if (action && ISSUE_ACTIONS.includes(action)) {
     if (req.method === 'GET') return confirm(req, res, action, deps);
@@ -138,6 +145,17 @@ async function listInteractions(req: Request, res: Response, deps: ApiDependenci
     return;
   }
   res.json({ owner: caller.email, interactions: await deps.issues.interactions({ owner: caller.email }) });
+}
+
+/** The security team's figures: JSON, or the dashboard when a browser asks for HTML. */
+async function showStats(req: Request, res: Response, wantsHtml: boolean, deps: ApiDependencies): Promise<void> {
+  const caller = await authenticateSecurityTeam(req, deps);
+  const stats = await deps.stats({ coverageDays: req.query.coverageDays === undefined ? 7 : parse(coverageDays, req.query.coverageDays, 'coverageDays') });
+  if (wantsHtml) {
+    sendPage(res, dashboardPage(caller.email, stats));
+    return;
+  }
+  res.json(stats);
 }
 
 /** GET of a mail link: show what would happen; change nothing. */
@@ -181,7 +199,7 @@ async function perform(req: Request, res: Response, action: IssueAction, wantsHt
     until,
     userAgent: req.get('user-agent')?.slice(0, 300) ?? null,
   });
-  deps.log.notice(`issue ${action}`, { fingerprint: issue.fingerprint, source_type: issue.source, actor, via, until });
+  deps.log.notice(`issue ${action}`, { fingerprint: issue.fingerprint, actor, via, until, ...metricFields(LOG_METRICS.issueAction, dimensionsOf(issue.source, issue.metadata), { action }) });
   if (wantsHtml) {
     if (via === 'page') {
       res.redirect(303, '/v0/issues');

@@ -52,14 +52,23 @@ export interface FoldInput {
   issues: ReadonlyMap<string, FoldIssue>;
 }
 
+export interface FoldResult {
+  /** Marks to write on issues before the counts are committed. */
+  marks: Map<string, IssueMarks>;
+  /** Issues this fold counted as opened, and first actions it timed: each a counted log line once committed. */
+  opened: Dimensions[];
+  firstActions: (Dimensions & { seconds: number })[];
+}
+
 /**
  * Adds what happened since the last fold to the rollups, and returns the
  * marks to write. Events are folded before interactions: an issue is always
  * seen before anyone acts on it, so its opening is known when its first
  * action is timed.
  */
-export function foldFacts(input: FoldInput, rollups: Rollups): Map<string, IssueMarks> {
+export function foldFacts(input: FoldInput, rollups: Rollups): FoldResult {
   const written = new Map<string, IssueMarks>();
+  const result: FoldResult = { marks: written, opened: [], firstActions: [] };
   const marks = (fingerprint: string): IssueMarks => ({ ...input.issues.get(fingerprint), ...written.get(fingerprint) });
   const mark = (fingerprint: string, add: IssueMarks) => written.set(fingerprint, { ...written.get(fingerprint), ...add });
 
@@ -70,6 +79,7 @@ export function foldFacts(input: FoldInput, rollups: Rollups): Map<string, Issue
     const opened = marks(event.fingerprint).opened;
     if (opened && !isMarker(opened, event)) continue;
     rollups.count(day, dims, 'opened');
+    result.opened.push(dims);
     if (!opened) mark(event.fingerprint, { opened: { id: event.id, at: event.at } });
   }
 
@@ -81,9 +91,12 @@ export function foldFacts(input: FoldInput, rollups: Rollups): Map<string, Issue
     if (firstAction && !isMarker(firstAction, interaction)) continue;
     if (!firstAction) mark(interaction.fingerprint, { firstAction: { id: interaction.id, at: interaction.at } });
     // Issues opened before metrics were kept have no opening to time from.
-    if (opened) rollups.firstAction(day, dims.source, { ou: dims.ou, seconds: Math.round((interaction.at.getTime() - opened.at.getTime()) / 1000) });
+    if (!opened) continue;
+    const seconds = Math.round((interaction.at.getTime() - opened.at.getTime()) / 1000);
+    rollups.firstAction(day, dims.source, { ou: dims.ou, seconds });
+    result.firstActions.push({ ...dims, seconds });
   }
-  return written;
+  return result;
 }
 
 function isMarker(marker: Marker, fact: { id: string; at: Date }): boolean {

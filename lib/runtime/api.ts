@@ -4,6 +4,7 @@ import { createFirestore } from '../store/firestore.ts';
 import { IssueStore } from '../store/issue-store.ts';
 import { log } from '../util/log.ts';
 import { required, securityTeam, storageTimeout } from './env.ts';
+import { metricsFromEnvironment } from './metrics.ts';
 
 const IAP_KEYS_URL = 'https://www.gstatic.com/iap/verify/public_key';
 const GOOGLE_CERTS_URL = 'https://www.googleapis.com/oauth2/v1/certs';
@@ -23,8 +24,10 @@ export function apiFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
   }
   if (env.COMET_INSECURE_DEV_AUTH === 'true') authenticators.push(insecureDevAuthenticator(log));
   if (authenticators.length === 0) log.warning('no authentication is configured: only mail links work; set COMET_IAP_AUDIENCE or COMET_ID_TOKEN_AUDIENCE');
+  const db = createFirestore(env);
   return createApiHandler({
-    issues: new IssueStore(createFirestore(env), { timeoutMs: storageTimeout(env) }),
+    issues: new IssueStore(db, { timeoutMs: storageTimeout(env) }),
+    stats: metricsFromEnvironment(db, env).stats,
     auth: firstOf(...authenticators),
     securityTeam: securityTeam(env),
     linkSecret: required(env, 'COMET_LINK_SECRET'),

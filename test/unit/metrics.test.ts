@@ -12,15 +12,16 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const at = (offset: number) => new Date(T0 + offset);
 
-const web = { ou: 'web', issueType: 'xss', severity: 'high' as const };
-const infra = { ou: 'infrastructure', issueType: 'open-bucket', severity: 'medium' as const };
-const event = (id: string, fingerprint: string, offset: number, metadata = web, source = 'detectify'): EventFact => ({ id, fingerprint, source, at: at(offset), metadata });
+const web = { ou: 'web', issueType: 'xss', severity: 'high' };
+const infra = { ou: 'infrastructure', issueType: 'open-bucket', severity: 'medium' };
+type Meta = typeof web;
+const event = (id: string, fingerprint: string, offset: number, metadata: Meta = web, source = 'detectify'): EventFact => ({ id, fingerprint, source, at: at(offset), metadata: metadata as EventFact['metadata'] });
 const action = (id: string, fingerprint: string, offset: number, act: InteractionFact['action'], source = 'detectify'): InteractionFact => ({ id, fingerprint, source, action: act, at: at(offset) });
-const issueOf = (source: string, metadata: typeof web): FoldIssue => ({ dims: { source, ...metadata } });
+const issueOf = (source: string, metadata: Meta): FoldIssue => ({ dims: { source, ...metadata } });
 
 function fold(events: EventFact[], interactions: InteractionFact[], issues: Map<string, FoldIssue>) {
   const rollups = new Rollups();
-  const marks = foldFacts({ events, interactions, issues }, rollups);
+  const { marks } = foldFacts({ events, interactions, issues }, rollups);
   return { rollups: rollups.list(), marks };
 }
 
@@ -58,7 +59,7 @@ describe('folding events and interactions into day rollups', () => {
   });
 
   it('counts an alert without metadata under (none), and an action on an issue from before metrics without a time', () => {
-    const { rollups } = fold([event('e1', 'fz', 0, {} as typeof web, 'riskytoaster')], [action('i1', 'old', MIN, 'snooze', 'riskytoaster')], new Map());
+    const { rollups } = fold([event('e1', 'fz', 0, {} as Meta, 'riskytoaster')], [action('i1', 'old', MIN, 'snooze', 'riskytoaster')], new Map());
     expect(rollups[0]?.rows).toEqual([{ source: 'riskytoaster', ou: '(none)', issueType: '(none)', severity: '(none)', ...zeroCounts(), received: 1, opened: 1, snoozed: 1 }]);
     expect(rollups[0]?.firstActions).toEqual([]);
   });
