@@ -9,7 +9,7 @@ export interface RenderedMail {
   html: string;
   text: string;
   /** Which kind of mail, for the mail service's statistics. */
-  category: 'digest' | 'escalation';
+  category: 'digest' | 'escalation' | 'weekly-summary';
 }
 
 const REASON_LABEL: Record<SendReason | EscalatedIssue['reason'], string> = {
