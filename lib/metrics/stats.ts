@@ -118,11 +118,11 @@ export function figures(rows: readonly Counts[]): Figures {
 
 /** Figures per value of one dimension, busiest first. */
 function groups(rows: readonly Row[], by: keyof Dimensions): Group[] {
-  return [...groupBy(rows, (r) => r[by])].map(([key, members]) => ({ key, ...figures(members) })).sort((a, b) => b.received - a.received || a.key.localeCompare(b.key));
+  return [...Map.groupBy(rows, (r) => r[by])].map(([key, members]) => ({ key, ...figures(members) })).sort((a, b) => b.received - a.received || a.key.localeCompare(b.key));
 }
 
 function latencies(actions: readonly { source: string; ou: string; seconds: number }[], by: 'source' | 'ou'): Latency[] {
-  return [...groupBy(actions, (a) => a[by])].map(([key, members]) => latency(key, members.map((a) => a.seconds))).sort((a, b) => a.key.localeCompare(b.key));
+  return [...Map.groupBy(actions, (a) => a[by])].map(([key, members]) => latency(key, members.map((a) => a.seconds))).sort((a, b) => a.key.localeCompare(b.key));
 }
 
 function latency(key: string, seconds: readonly number[]): Latency {
@@ -131,7 +131,7 @@ function latency(key: string, seconds: readonly number[]): Latency {
 
 /** Issue types ranked by how often owners call them false or accept them: the rules to tune. */
 function noisiest(rows: readonly Row[]): NoisyRule[] {
-  return [...groupBy(rows, (r) => JSON.stringify([r.source, r.issueType]))]
+  return [...Map.groupBy(rows, (r) => JSON.stringify([r.source, r.issueType]))]
     .map(([, members]): NoisyRule => {
       const { source, issueType } = members[0] as Row;
       const sum = figures(members);
@@ -140,15 +140,4 @@ function noisiest(rows: readonly Row[]): NoisyRule[] {
     })
     .filter((rule) => rule.falsePositive + rule.acceptedRisk > 0)
     .sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1) || b.falsePositive + b.acceptedRisk - (a.falsePositive + a.acceptedRisk) || a.source.localeCompare(b.source) || a.issueType.localeCompare(b.issueType));
-}
-
-export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const members = groups.get(k);
-    if (members) members.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }

@@ -29,24 +29,12 @@ export class MetricsStore extends FirestoreAdapter {
 
   /** Events received in (after, upTo], oldest first (query Q11). */
   events(after: Date, upTo: Date): Promise<EventFact[]> {
-    return this.facts(QUERIES.eventsUpTo, 'receivedAt', after, upTo, (id, data) => ({
-      id,
-      at: (data.receivedAt as Timestamp).toDate(),
-      fingerprint: data.fingerprint,
-      source: data.source,
-      metadata: data.metadata ?? {},
-    }));
+    return this.facts(QUERIES.eventsUpTo, 'receivedAt', after, upTo, (data) => ({ metadata: data.metadata ?? {} }));
   }
 
   /** Interactions in (after, upTo], oldest first (query Q12). */
   interactions(after: Date, upTo: Date): Promise<InteractionFact[]> {
-    return this.facts(QUERIES.interactionsUpTo, 'at', after, upTo, (id, data) => ({
-      id,
-      at: (data.at as Timestamp).toDate(),
-      fingerprint: data.fingerprint,
-      source: data.source,
-      action: data.action,
-    }));
+    return this.facts(QUERIES.interactionsUpTo, 'at', after, upTo, (data) => ({ action: data.action }));
   }
 
   /** The issues of these fingerprints, with their metadata and metrics marks, in batched gets. */
@@ -118,15 +106,25 @@ export class MetricsStore extends FirestoreAdapter {
     return this.db.collection(COLLECTIONS.metricsState).doc(name);
   }
 
-  private async facts<T>(spec: QuerySpec, field: string, after: Date, upTo: Date, toFact: (id: string, data: DocumentData) => T): Promise<T[]> {
+  /** Every fact of a query in (after, upTo], a page per round trip: its id and time, its issue, and what `extra` reads. */
+  private async facts<T extends { id: string; at: Date; fingerprint: string; source: string }>(
+    spec: QuerySpec,
+    timeField: string,
+    after: Date,
+    upTo: Date,
+    extra: (data: DocumentData) => Omit<T, 'id' | 'at' | 'fingerprint' | 'source'>,
+  ): Promise<T[]> {
     const facts: T[] = [];
     let cursor: unknown[] = [after];
     for (;;) {
       const page = await this.timed(buildQuery(this.db, spec, { equals: [], range: upTo }).startAfter(...cursor).limit(PAGE_SIZE).get(), `reading ${spec.collection} for metrics`);
-      facts.push(...page.docs.map((doc) => toFact(doc.id, doc.data())));
+      for (const doc of page.docs) {
+        const data = doc.data();
+        facts.push({ id: doc.id, at: (data[timeField] as Timestamp).toDate(), fingerprint: data.fingerprint, source: data.source, ...extra(data) } as T);
+      }
       const last = page.docs[page.docs.length - 1];
       if (!last || page.size < PAGE_SIZE) return facts;
-      cursor = [last.get(field), last.id];
+      cursor = [last.get(timeField), last.id];
     }
   }
 }
