@@ -2,7 +2,7 @@ locals {
   # One log-based metric per counted log line (LOG_METRICS in
   # lib/util/log.ts), labelled by the fields metricFields writes; the
   # Terraform test holds names, labels and values to the code.
-  log_metric_labels = ["source_type", "ou", "severity"]
+  log_metric_labels = ["source_type", "ou", "alert_severity"]
   log_metrics = {
     alert_received = { description = "Alert sightings stored by ingest (duplicates excluded)", labels = local.log_metric_labels, seconds = false }
     issue_opened   = { description = "Issues seen for the first time, counted by the metrics rollup", labels = local.log_metric_labels, seconds = false }

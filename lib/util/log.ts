@@ -60,7 +60,11 @@ export const LOG_METRICS = {
 
 export type LogMetric = (typeof LOG_METRICS)[keyof typeof LOG_METRICS];
 
-/** The labels of a counted line. Issue types are left out: scanners decide how many there are, and Monitoring bills per label value. */
+/**
+ * The labels of a counted line. The alert's severity is `alert_severity`:
+ * `severity` is the log line's own. Issue types are left out: scanners
+ * decide how many there are, and Monitoring bills per label value.
+ */
 export function metricFields(metric: LogMetric, labels: { source: string; ou: string; severity: string }, extra: { action?: string; seconds?: number } = {}): LogFields {
-  return { metric, source_type: labels.source, ou: labels.ou, severity: labels.severity, ...extra };
+  return { metric, source_type: labels.source, ou: labels.ou, alert_severity: labels.severity, ...extra };
 }

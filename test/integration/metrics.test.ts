@@ -199,9 +199,11 @@ describeWithEmulators('metrics after known traffic', () => {
 
     it('logs each counted fact once, with the fields the log-based metrics read', async () => {
       const counted = (lines: LogLine[], metric: string) => lines.filter((l) => l.metric === metric);
-      expect(counted(functionLog(stack), 'alert_received')).toHaveLength(8);
+      const received = counted(functionLog(stack), 'alert_received');
+      expect(received.map((l) => l.severity)).toEqual(Array(8).fill('INFO'));
       const actions = counted(functionLog(stack, 'api'), 'issue_action');
-      expect(actions.map((l) => `${l.source_type}/${l.ou}/${l.severity}/${l.action}`).sort()).toEqual([
+      expect(actions.every((l) => l.severity === 'NOTICE')).toBe(true);
+      expect(actions.map((l) => `${l.source_type}/${l.ou}/${l.alert_severity}/${l.action}`).sort()).toEqual([
         'detectify/web/high/falsepositive',
         'forseti/infrastructure/high/acceptrisk',
         'forseti/infrastructure/high/falsepositive',

@@ -68,6 +68,9 @@ describe('terraform against the code', () => {
       const declared = name === LOG_METRICS.issueAction ? [...labels, 'action'] : labels;
       for (const label of declared) expect(line).toHaveProperty(label);
       expect(line.metric).toBe(name);
+      // Cloud Logging reads these two itself.
+      expect(line).not.toHaveProperty('severity');
+      expect(line).not.toHaveProperty('message');
       // Only the first-action metric is a distribution, of `seconds`.
       expect(metric.seconds).toBe(name === LOG_METRICS.firstAction);
     }
