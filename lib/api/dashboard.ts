@@ -1,14 +1,14 @@
 import type { CoverageReport } from '../metrics/coverage.ts';
 import { formatRate, formatSeconds } from '../metrics/format.ts';
-import type { Figures, Group, Latency, NoisyRule, Stats, WindowName } from '../metrics/stats.ts';
+import type { Figures, Group, Latency, NoisyRule, Stats, WindowName, WindowStats } from '../metrics/stats.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './pages.ts';
 
 const STYLE = html`<style>
 main{max-width:1100px}
-table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e4e7eb}
+table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e4e7eb;overflow-wrap:break-word}.card{overflow-x:auto}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.gap{background:#fde8e8;color:#9b1c1c}.covered{background:#e3f9e5}
-.bar{display:inline-block;height:10px;background:#1a56db;border-radius:2px;vertical-align:middle}.bar.warn{background:#c62828}
+.bar{display:inline-block;height:10px;background:#1a56db;border-radius:2px;vertical-align:middle}.bar.warn{background:#c62828}td.chart{width:30%;min-width:40px;white-space:nowrap}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:12px}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}
 </style>`;
@@ -41,10 +41,10 @@ export function dashboardPage(viewer: string, stats: Stats): string {
 <div class="card"><h2>By source, last 30 days</h2>${groupBars(month.bySource)}</div>
 <div class="card"><h2>By OU, last 30 days</h2>${groupBars(month.byOu)}</div>
 <div class="card"><h2>By severity, last 30 days</h2>${groupBars(month.bySeverity)}</div>
-<div class="card"><h2>By issue type, last 30 days</h2>${groupBars(month.byIssueType.slice(0, 15))}</div>
 </div>
+<div class="card"><h2>By issue type, last 30 days</h2>${groupBars(month.byIssueType.slice(0, 15))}</div>
 <div class="card"><h2>Time to first action, last 30 days</h2><p class="muted">From an issue's first sighting to the first thing its owner did about it: median and 90th percentile.</p>
-${latencyTable([month.timeToFirstAction.all, ...month.timeToFirstAction.bySource], 'Source')}${latencyTable(month.timeToFirstAction.byOu, 'OU')}</div>
+${latencyTable(month.timeToFirstAction)}</div>
 <div class="card"><h2>Coverage gaps, last ${stats.coverage.days} days</h2>${coverageTable(stats.coverage)}</div>
 <div class="card"><h2>Noisiest rules, last 30 days</h2><p class="muted">Issue types by (false positives + accepted risks) / issues opened: tune these scanners, not their owners.</p>${noisyTable(stats.noisiest)}</div>`,
   );
@@ -83,17 +83,24 @@ function groupBars(groups: readonly Group[]): SafeHtml {
   if (groups.length === 0) return html`<p class="muted">No alerts.</p>`;
   const max = Math.max(1, ...groups.map((g) => g.received));
   return html`<table><tr><th></th><th class="n">received</th><th class="n">opened</th><th class="n">closed</th><th></th></tr>${groups.map(
-    (g) => html`<tr><td>${g.key}</td><td class="n">${g.received}</td><td class="n">${g.opened}</td><td class="n">${g.closed}</td><td><span class="bar" style="width:${Math.round((g.received / max) * 100)}px"></span></td></tr>`,
+    (g) => html`<tr><td>${g.key}</td><td class="n">${g.received}</td><td class="n">${g.opened}</td><td class="n">${g.closed}</td><td class="chart">${bar(g.received / max)}</td></tr>`,
   )}</table>`;
 }
 
-function latencyTable(latencies: readonly Latency[], what: string): SafeHtml {
-  if (latencies.length === 0) return html`<p class="muted">No first actions by ${what}.</p>`;
-  const max = Math.max(1, ...latencies.map((l) => l.p90Seconds ?? 0));
-  return html`<table><tr><th>${what}</th><th class="n">issues</th><th class="n">median</th><th class="n">p90</th><th></th></tr>${latencies.map(
-    (l) =>
-      html`<tr><td>${l.key}</td><td class="n">${l.issues}</td><td class="n">${formatSeconds(l.medianSeconds)}</td><td class="n">${formatSeconds(l.p90Seconds)}</td><td><span class="bar" style="width:${Math.round(((l.medianSeconds ?? 0) / max) * 100)}px"></span><span class="bar warn" style="width:${Math.round((((l.p90Seconds ?? 0) - (l.medianSeconds ?? 0)) / max) * 100)}px"></span></td></tr>`,
-  )}</table>`;
+/** One table: the overall figure and each source, then each OU; bars show the median, then up to the p90 in red. */
+function latencyTable(timeToFirstAction: WindowStats['timeToFirstAction']): SafeHtml {
+  const { all, bySource, byOu } = timeToFirstAction;
+  if (all.issues === 0) return html`<p class="muted">Nobody has acted on an issue yet.</p>`;
+  const max = Math.max(1, all.p90Seconds ?? 0, ...[...bySource, ...byOu].map((l) => l.p90Seconds ?? 0));
+  const row = (l: Latency) =>
+    html`<tr><td>${l.key}</td><td class="n">${l.issues}</td><td class="n">${formatSeconds(l.medianSeconds)}</td><td class="n">${formatSeconds(l.p90Seconds)}</td><td class="chart">${bar((l.medianSeconds ?? 0) / max)}${bar(((l.p90Seconds ?? 0) - (l.medianSeconds ?? 0)) / max, 'warn')}</td></tr>`;
+  return html`<table><tr><th>source</th><th class="n">issues</th><th class="n">median</th><th class="n">p90</th><th></th></tr>${[all, ...bySource].map(row)}
+<tr><th>OU</th><th></th><th></th><th></th><th></th></tr>${byOu.map(row)}</table>`;
+}
+
+/** A horizontal bar, `share` (0 to 1) of its cell. */
+function bar(share: number, kind = ''): SafeHtml {
+  return html`<span class="bar ${kind}" style="width:${Math.round(Math.min(1, Math.max(0, share)) * 100)}%"></span>`;
 }
 
 function coverageTable(coverage: CoverageReport): SafeHtml {
@@ -111,6 +118,6 @@ function noisyTable(rules: readonly NoisyRule[]): SafeHtml {
   if (rules.length === 0) return html`<p class="muted">No false positives or accepted risks.</p>`;
   return html`<table><tr><th>source</th><th>issue type</th><th class="n">issues</th><th class="n">false positive</th><th class="n">accepted risk</th><th class="n">rate</th><th></th></tr>${rules.map(
     (r) =>
-      html`<tr><td>${r.source}</td><td>${r.issueType}</td><td class="n">${r.issues}</td><td class="n">${r.falsePositive}</td><td class="n">${r.acceptedRisk}</td><td class="n">${formatRate(r.rate)}</td><td><span class="bar warn" style="width:${Math.round(Math.min(1, r.rate ?? 1) * 100)}px"></span></td></tr>`,
+      html`<tr><td>${r.source}</td><td>${r.issueType}</td><td class="n">${r.issues}</td><td class="n">${r.falsePositive}</td><td class="n">${r.acceptedRisk}</td><td class="n">${formatRate(r.rate)}</td><td class="chart">${bar(r.rate ?? 1, 'warn')}</td></tr>`,
   )}</table>`;
 }
