@@ -1,5 +1,6 @@
 import type { Mailer } from '../mail/sendgrid.ts';
 import type { MailTemplate } from '../mail/templates.ts';
+import type { MetricsStore } from '../store/metrics-store.ts';
 import { type RollupDependencies, runRollup } from './rollup.ts';
 import type { Stats } from './stats.ts';
 import { renderWeeklySummary } from './summary-mail.ts';
@@ -20,6 +21,7 @@ export const METRICS_JOB_NAMES = Object.keys(METRICS_JOBS) as [MetricsJob, ...Me
 const SUMMARY_COVERAGE_DAYS = 7;
 
 export interface MetricsJobDependencies extends RollupDependencies {
+  store: MetricsStore;
   stats: (options: { coverageDays: number }) => Promise<Stats>;
   summary: {
     template: MailTemplate;

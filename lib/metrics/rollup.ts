@@ -12,8 +12,11 @@ const DAY_MS = 86_400_000;
  */
 const FACTS_PER_COMMIT = 5_000;
 
+/** What the rollup needs of the store. */
+export type RollupStore = Pick<MetricsStore, 'foldedUpTo' | 'events' | 'interactions' | 'issues' | 'mark' | 'commit'>;
+
 export interface RollupDependencies {
-  store: MetricsStore;
+  store: RollupStore;
   now: () => Date;
   /**
    * Facts younger than this are left to the next rollup: an ingest write
@@ -41,14 +44,16 @@ export async function runRollup(deps: RollupDependencies): Promise<RollupSummary
   const summary: RollupSummary = { status: 'up-to-date', facts: 0, foldedUpTo: committed?.toISOString() ?? null };
   let rollups = new Rollups();
   let pending: FoldResult[] = [];
+  let uncommitted = 0;
   while (from < target) {
     const to = new Date(Math.min(from.getTime() + DAY_MS, target.getTime()));
     const folded = await foldRange(deps.store, from, to, rollups);
     await deps.store.mark(folded.result.marks);
     pending.push(folded.result);
     summary.facts += folded.facts;
+    uncommitted += folded.facts;
     from = to;
-    if (summary.facts < FACTS_PER_COMMIT && from < target) continue;
+    if (uncommitted < FACTS_PER_COMMIT && from < target) continue;
     if (!(await deps.store.commit(committed, from, rollups.list()))) {
       deps.log.notice('metrics rollup stopped: another rollup moved the watermark first');
       return { ...summary, status: 'lost-race' };
@@ -59,6 +64,7 @@ export async function runRollup(deps: RollupDependencies): Promise<RollupSummary
     summary.foldedUpTo = from.toISOString();
     rollups = new Rollups();
     pending = [];
+    uncommitted = 0;
   }
   deps.log.info(`metrics rollup ${summary.status}`, { summary });
   return summary;
@@ -85,7 +91,7 @@ export async function currentStats(deps: StatsDependencies): Promise<Stats & { f
   return { ...computeStats({ now, rollups: rollups.list(), ous: deps.ous, sources: deps.sources, coverageDays: deps.coverageDays }), foldedUpTo: foldedUpTo?.toISOString() ?? null };
 }
 
-async function foldRange(store: MetricsStore, after: Date, upTo: Date, rollups: Rollups): Promise<{ facts: number; result: FoldResult }> {
+async function foldRange(store: RollupStore, after: Date, upTo: Date, rollups: Rollups): Promise<{ facts: number; result: FoldResult }> {
   const [events, interactions] = await Promise.all([store.events(after, upTo), store.interactions(after, upTo)]);
   const issues = await store.issues([...events, ...interactions].map((f) => f.fingerprint));
   return { facts: events.length + interactions.length, result: foldFacts({ events, interactions, issues }, rollups) };
