@@ -77,7 +77,7 @@ Comet is running locally (project ${projectId}).
 
   inbox (mail sink)   ${sink.url}   every mail dispatch sends, rendered
   Pub/Sub emulator    ${pubsub.host}   topic ${topic} -> push to the ingest function
-  Firestore emulator  ${firestore.host}   collections: events, issues, deadLetters, dispatchState
+  Firestore emulator  ${firestore.host}   collections: events, issues, deadLetters, dispatchState, interactions, metricsDays
   ingest function     ${stack.ingest.url}
   dispatch function   ${stack.dispatch.url}   run by the local scheduler on each source's schedule
   v0 API              ${stack.api.url}/v0/   action links in mails land here
