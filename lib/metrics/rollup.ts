@@ -85,7 +85,7 @@ export interface StatsDependencies {
  */
 export async function currentStats(deps: StatsDependencies): Promise<Stats & { foldedUpTo: string | null }> {
   const now = deps.now();
-  const [foldedUpTo, stored] = await Promise.all([deps.store.foldedUpTo(), deps.store.rollups(lastDays(now, MAX_DAYS)[0] as string)]);
+  const { foldedUpTo, rollups: stored } = await deps.store.rolledUp(lastDays(now, MAX_DAYS)[0] as string);
   const rollups = new Rollups(stored);
   await foldRange(deps.store, foldedUpTo ?? metricsStart(now), now, rollups);
   return { ...computeStats({ now, rollups: rollups.list(), ous: deps.ous, sources: deps.sources, coverageDays: deps.coverageDays }), foldedUpTo: foldedUpTo?.toISOString() ?? null };

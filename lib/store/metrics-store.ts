@@ -86,10 +86,23 @@ export class MetricsStore extends FirestoreAdapter {
     );
   }
 
-  /** The day rollups from `sinceDay` (YYYY-MM-DD) on (query Q13). */
-  async rollups(sinceDay: string): Promise<DayRollup[]> {
-    const snap = await this.timed(buildQuery(this.db, QUERIES.recentRollups, { equals: [], range: sinceDay }).get(), 'reading day rollups');
-    return snap.docs.map((doc) => doc.data() as DayRollup);
+  /**
+   * The watermark and the day rollups from `sinceDay` (YYYY-MM-DD) on
+   * (query Q13), read together: a rollup committing between two separate
+   * reads would have its facts counted twice.
+   */
+  rolledUp(sinceDay: string): Promise<{ foldedUpTo: Date | undefined; rollups: DayRollup[] }> {
+    return this.timed(
+      this.db.runTransaction(
+        async (tx) => {
+          const state = await tx.get(this.stateRef(ROLLUP_STATE));
+          const days = await tx.get(buildQuery(this.db, QUERIES.recentRollups, { equals: [], range: sinceDay }));
+          return { foldedUpTo: (state.get('foldedUpTo') as Timestamp | undefined)?.toDate(), rollups: days.docs.map((doc) => doc.data() as DayRollup) };
+        },
+        { readOnly: true },
+      ),
+      'reading day rollups',
+    );
   }
 
   /** The last day of the last week summarised. */

@@ -16,10 +16,12 @@ class MemoryStore implements RollupStore {
   readonly marks = new Map<string, IssueMarks>();
   commits: number[] = [];
   failNextCommit = false;
-  constructor(
-    readonly facts: { events: EventFact[]; interactions: InteractionFact[] },
-    private readonly onCommit: () => void = () => {},
-  ) {}
+  readonly facts: { events: EventFact[]; interactions: InteractionFact[] };
+  private readonly onCommit: () => void;
+  constructor(facts: { events: EventFact[]; interactions: InteractionFact[] }, onCommit: () => void = () => {}) {
+    this.facts = facts;
+    this.onCommit = onCommit;
+  }
 
   async foldedUpTo() {
     return this.watermark;
