@@ -2,15 +2,14 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import { FINGERPRINT_PATTERN } from '../ingest/fingerprint.ts';
 import { LINK_ACTIONS, type LinkAction, verifyLink } from '../links/token.ts';
+import type { Stats } from '../metrics/stats.ts';
+import { dashboardPage } from './dashboard.ts';
 import { type ActionChannel, ISSUE_ACTIONS, type IssueAction } from '../model/interaction.ts';
 import { activeIgnore, type Issue } from '../model/issue.ts';
 import type { SecurityTeam } from '../model/security-team.ts';
 import type { IssueStore } from '../store/issue-store.ts';
-import { LOG_METRICS, type Logger, metricFields } from '../util/log.ts';
-import { dimensionsOf } from '../metrics/model.ts';
+import type { Logger } from '../util/log.ts';
 import type { Authenticator, Identity } from './auth.ts';
-import { dashboardPage } from './dashboard.ts';
-import type { Stats } from '../metrics/stats.ts';
 import { confirmPage, donePage, errorPage, ownerPage } from './pages.ts';
 
 export interface ApiDependencies {
@@ -111,9 +110,9 @@ async function route(req: Request, res: Response, wantsHtml: boolean, deps: ApiD
     res.type('text/plain').send('Comet-API-v0: storage ok');
     return;
   }
+  if (req.method === 'GET' && path === '/v0/stats') return showStats(req, res, wantsHtml, deps);
   if (req.method === 'GET' && path === '/v0/issues') return listIssues(req, res, wantsHtml, deps);
   if (req.method === 'GET' && path === '/v0/interactions') return listInteractions(req, res, deps);
-  if (req.method === 'GET' && path === '/v0/stats') return showStats(req, res, wantsHtml, deps);
   const action = /^\/v0\/([a-z]+)$/.exec(path)?.[1] as IssueAction | undefined;
   if (action && ISSUE_ACTIONS.includes(action)) {
     if (req.method === 'GET') return confirm(req, res, action, deps);
@@ -121,6 +120,17 @@ async function route(req: Request, res: Response, wantsHtml: boolean, deps: ApiD
     throw new HttpError(405, 'Method not allowed', `use GET to see the confirmation page, POST to ${action}`);
   }
   throw new HttpError(404, 'Not found', `no route ${req.method} ${path}`);
+}
+
+/** The security team's figures: JSON, or the dashboard when a browser asks for HTML. */
+async function showStats(req: Request, res: Response, wantsHtml: boolean, deps: ApiDependencies): Promise<void> {
+  const caller = await authenticateSecurityTeam(req, deps);
+  const stats = await deps.stats({ coverageDays: req.query.coverageDays === undefined ? 7 : parse(coverageDays, req.query.coverageDays, 'coverageDays') });
+  if (wantsHtml) {
+    sendPage(res, dashboardPage(caller.email, stats));
+    return;
+  }
+  res.json(stats);
 }
 
 async function listIssues(req: Request, res: Response, wantsHtml: boolean, deps: ApiDependencies): Promise<void> {
@@ -145,17 +155,6 @@ async function listInteractions(req: Request, res: Response, deps: ApiDependenci
     return;
   }
   res.json({ owner: caller.email, interactions: await deps.issues.interactions({ owner: caller.email }) });
-}
-
-/** The security team's figures: JSON, or the dashboard when a browser asks for HTML. */
-async function showStats(req: Request, res: Response, wantsHtml: boolean, deps: ApiDependencies): Promise<void> {
-  const caller = await authenticateSecurityTeam(req, deps);
-  const stats = await deps.stats({ coverageDays: req.query.coverageDays === undefined ? 7 : parse(coverageDays, req.query.coverageDays, 'coverageDays') });
-  if (wantsHtml) {
-    sendPage(res, dashboardPage(caller.email, stats));
-    return;
-  }
-  res.json(stats);
 }
 
 /** GET of a mail link: show what would happen; change nothing. */
@@ -199,7 +198,7 @@ async function perform(req: Request, res: Response, action: IssueAction, wantsHt
     until,
     userAgent: req.get('user-agent')?.slice(0, 300) ?? null,
   });
-  deps.log.notice(`issue ${action}`, { fingerprint: issue.fingerprint, actor, via, until, ...metricFields(LOG_METRICS.issueAction, dimensionsOf(issue.source, issue.metadata), { action }) });
+  deps.log.notice(`issue ${action}`, { fingerprint: issue.fingerprint, source_type: issue.source, actor, via, until });
   if (wantsHtml) {
     if (via === 'page') {
       res.redirect(303, '/v0/issues');

@@ -55,8 +55,9 @@ export interface FoldInput {
 export interface FoldResult {
   /** Marks to write on issues before the counts are committed. */
   marks: Map<string, IssueMarks>;
-  /** Issues this fold counted as opened, and first actions it timed: each a counted log line once committed. */
+  /** Issues this fold counted as opened, actions it counted, and first actions it timed: each a counted log line once committed. */
   opened: Dimensions[];
+  actions: (Dimensions & { action: IssueAction })[];
   firstActions: (Dimensions & { seconds: number })[];
 }
 
@@ -68,7 +69,7 @@ export interface FoldResult {
  */
 export function foldFacts(input: FoldInput, rollups: Rollups): FoldResult {
   const written = new Map<string, IssueMarks>();
-  const result: FoldResult = { marks: written, opened: [], firstActions: [] };
+  const result: FoldResult = { marks: written, opened: [], actions: [], firstActions: [] };
   const marks = (fingerprint: string): IssueMarks => ({ ...input.issues.get(fingerprint), ...written.get(fingerprint) });
   const mark = (fingerprint: string, add: IssueMarks) => written.set(fingerprint, { ...written.get(fingerprint), ...add });
 
@@ -87,6 +88,7 @@ export function foldFacts(input: FoldInput, rollups: Rollups): FoldResult {
     const dims = input.issues.get(interaction.fingerprint)?.dims ?? dimensionsOf(interaction.source, {});
     const day = dayOf(interaction.at);
     rollups.count(day, dims, ACTION_COUNTS[interaction.action]);
+    result.actions.push({ ...dims, action: interaction.action });
     const { opened, firstAction } = marks(interaction.fingerprint);
     if (firstAction && !isMarker(firstAction, interaction)) continue;
     if (!firstAction) mark(interaction.fingerprint, { firstAction: { id: interaction.id, at: interaction.at } });

@@ -104,7 +104,8 @@ function metricsStart(now: Date): Date {
 
 function logCounted(log: Logger, folds: readonly FoldResult[]): void {
   for (const fold of folds) {
-    for (const dims of fold.opened) log.info('issue opened', metricFields(LOG_METRICS.issueOpened, dims, {}));
+    for (const dims of fold.opened) log.info('issue opened', metricFields(LOG_METRICS.issueOpened, dims));
+    for (const { action, ...dims } of fold.actions) log.info(`issue action: ${action}`, metricFields(LOG_METRICS.issueAction, dims, { action }));
     for (const { seconds, ...dims } of fold.firstActions) log.info('first action on an issue', metricFields(LOG_METRICS.firstAction, dims, { seconds }));
   }
 }

@@ -25,11 +25,12 @@ export function apiFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
   if (env.COMET_INSECURE_DEV_AUTH === 'true') authenticators.push(insecureDevAuthenticator(log));
   if (authenticators.length === 0) log.warning('no authentication is configured: only mail links work; set COMET_IAP_AUDIENCE or COMET_ID_TOKEN_AUDIENCE');
   const db = createFirestore(env);
+  const timeoutMs = storageTimeout(env);
   return createApiHandler({
-    issues: new IssueStore(db, { timeoutMs: storageTimeout(env) }),
-    stats: metricsFromEnvironment(db, env).stats,
+    issues: new IssueStore(db, { timeoutMs }),
     auth: firstOf(...authenticators),
     securityTeam: securityTeam(env),
+    stats: metricsFromEnvironment(db, env).stats,
     linkSecret: required(env, 'COMET_LINK_SECRET'),
     now: () => new Date(),
     log,

@@ -52,7 +52,7 @@ export const LOG_METRICS = {
   alertReceived: 'alert_received',
   /** The metrics rollup: an issue seen for the first time. */
   issueOpened: 'issue_opened',
-  /** The API: an action taken on an issue; `action` says which. */
+  /** The metrics rollup: an action taken on an issue; `action` says which. */
   issueAction: 'issue_action',
   /** The metrics rollup: an issue's first action, `seconds` after its first sighting. */
   firstAction: 'first_action',

@@ -76,7 +76,7 @@ export interface LogLine {
 }
 
 /** A function's structured log lines. */
-export function functionLog(stack: LocalStack, target: 'ingest' | 'dispatch' | 'api' = 'ingest'): LogLine[] {
+export function functionLog(stack: LocalStack, target: 'ingest' | 'dispatch' = 'ingest'): LogLine[] {
   return readFileSync(stack[target].process.logFile, 'utf8')
     .split('\n')
     .filter((line) => line.startsWith('{'))
