@@ -27,7 +27,7 @@ const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
 const response = await fetch(state.dispatchUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-comet-now': tomorrow }, body: '{}' });
 const { summaries } = (await response.json()) as { summaries: { source: string; digestsSent: number; issuesSent: number }[] };
 for (const s of summaries) console.log(`dispatched ${s.source}: ${s.digestsSent} digest(s), ${s.issuesSent} issue(s)`);
-const summary = await fetch(state.dispatchUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"job": "weekly-summary"}' });
+const summary = await fetch(state.dispatchUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-comet-now': tomorrow }, body: '{"job": "weekly-summary"}' });
 const { result } = (await summary.json()) as { result: { status: string } };
 console.log(`weekly summary to the security team: ${result.status}`);
 console.log(`\nOpen the inbox: ${state.inboxUrl}`);

@@ -29,15 +29,13 @@ function jsonBody(body: unknown): unknown {
  * dispatched. `X-Comet-Now` moves the clock, only where
  * `allowClockOverride` is on (local runs and tests).
  */
-export function createDispatchHandler(deps: DispatchDependencies & { log: Logger; allowClockOverride: boolean; runJob: (job: MetricsJob) => Promise<object> }) {
+export function createDispatchHandler(deps: DispatchDependencies & { log: Logger; allowClockOverride: boolean; runJob: (job: MetricsJob, now: () => Date) => Promise<object> }) {
   return async function dispatch(req: Request, res: Response): Promise<void> {
     const body = bodySchema.safeParse(jsonBody(req.body));
     if (!body.success) {
       res.status(400).json({ error: 'expected a JSON body like {"source": "forseti"} or {"job": "weekly-summary"}', details: body.error.issues.map((i) => i.message) });
       return;
     }
-    // Jobs keep the real clock: a rollup told it is tomorrow would skip today's late facts.
-    if (body.data.job) return runJob(body.data.job, deps, res);
     const override = req.get('x-comet-now');
     let now = deps.now;
     if (override) {
@@ -48,6 +46,7 @@ export function createDispatchHandler(deps: DispatchDependencies & { log: Logger
       }
       now = () => at;
     }
+    if (body.data.job) return runJob(body.data.job, now, deps, res);
     const names = body.data.source ? [body.data.source] : deps.registry.all().map((s) => s.name);
     const unknown = names.filter((n) => !deps.registry.source(n));
     if (unknown.length > 0) {
@@ -66,9 +65,9 @@ export function createDispatchHandler(deps: DispatchDependencies & { log: Logger
   };
 }
 
-async function runJob(job: MetricsJob, deps: { log: Logger; runJob: (job: MetricsJob) => Promise<object> }, res: Response): Promise<void> {
+async function runJob(job: MetricsJob, now: () => Date, deps: { log: Logger; runJob: (job: MetricsJob, now: () => Date) => Promise<object> }, res: Response): Promise<void> {
   try {
-    res.status(200).json({ job, result: await deps.runJob(job) });
+    res.status(200).json({ job, result: await deps.runJob(job, now) });
   } catch (error) {
     deps.log.error(`${job} failed; the scheduler will try again`, { error });
     res.status(500).json({ error: `${job} failed` });

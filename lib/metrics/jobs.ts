@@ -1,6 +1,7 @@
 import type { Mailer } from '../mail/sendgrid.ts';
 import type { MailTemplate } from '../mail/templates.ts';
 import type { MetricsStore } from '../store/metrics-store.ts';
+import { dayOf } from './model.ts';
 import { type RollupDependencies, runRollup } from './rollup.ts';
 import type { Stats } from './stats.ts';
 import { renderWeeklySummary } from './summary-mail.ts';
@@ -22,7 +23,7 @@ const SUMMARY_COVERAGE_DAYS = 7;
 
 export interface MetricsJobDependencies extends RollupDependencies {
   store: MetricsStore;
-  stats: (options: { coverageDays: number }) => Promise<Stats>;
+  stats: (options: { coverageDays: number; asOf?: Date }) => Promise<Stats>;
   summary: {
     template: MailTemplate;
     mailer: Mailer;
@@ -32,22 +33,27 @@ export interface MetricsJobDependencies extends RollupDependencies {
   };
 }
 
+/** `deps.now` may be a local run's moved clock (`X-Comet-Now`): the summary takes it, the rollup does not. */
 export function runMetricsJob(job: MetricsJob, deps: MetricsJobDependencies): Promise<object> {
   switch (job) {
     case 'metrics-rollup':
-      return runRollup(deps);
+      // Told it is tomorrow, the rollup would move its watermark past facts not stored yet.
+      return runRollup({ ...deps, now: () => new Date() });
     case 'weekly-summary':
       return sendWeeklySummary(deps);
   }
 }
 
 /**
- * Mails the week's figures to the security team, once per week: a retry of
- * a sent summary does nothing. Recorded after sending, so a crash between
- * the two can repeat the mail, never lose it.
+ * Mails the figures of the 7 whole days before today to the security team,
+ * so that Monday's summaries cover Monday to Sunday and leave no gap
+ * between them. Once per week: a retry of a sent summary does nothing.
+ * Recorded after sending, so a crash between the two can repeat the mail,
+ * never lose it.
  */
 async function sendWeeklySummary(deps: MetricsJobDependencies): Promise<object> {
-  const stats = await deps.stats({ coverageDays: SUMMARY_COVERAGE_DAYS });
+  const endOfYesterday = new Date(Date.parse(`${dayOf(deps.now())}T00:00:00Z`) - 1);
+  const stats = await deps.stats({ coverageDays: SUMMARY_COVERAGE_DAYS, asOf: endOfYesterday });
   const week = stats.windows.week;
   const figures = { firstDay: week.from, lastDay: week.to, totals: week.totals, gaps: stats.coverage.gaps.length };
   if ((await deps.store.lastWeeklySummary()) === week.to) return { status: 'already-sent', ...figures };

@@ -76,6 +76,8 @@ export interface StatsDependencies {
   ous: readonly string[];
   sources: readonly string[];
   coverageDays: number;
+  /** The windows end on this day; today by default. */
+  asOf?: Date | undefined;
 }
 
 /**
@@ -85,10 +87,12 @@ export interface StatsDependencies {
  */
 export async function currentStats(deps: StatsDependencies): Promise<Stats & { foldedUpTo: string | null }> {
   const now = deps.now();
-  const { foldedUpTo, rollups: stored } = await deps.store.rolledUp(lastDays(now, MAX_DAYS)[0] as string);
+  const asOf = deps.asOf ?? now;
+  const { foldedUpTo, rollups: stored } = await deps.store.rolledUp(lastDays(asOf, MAX_DAYS)[0] as string);
   const rollups = new Rollups(stored);
-  await foldRange(deps.store, foldedUpTo ?? metricsStart(now), now, rollups);
-  return { ...computeStats({ now, rollups: rollups.list(), ous: deps.ous, sources: deps.sources, coverageDays: deps.coverageDays }), foldedUpTo: foldedUpTo?.toISOString() ?? null };
+  await foldRange(deps.store, foldedUpTo ?? metricsStart(asOf), now, rollups);
+  const stats = computeStats({ now: asOf, rollups: rollups.list(), ous: deps.ous, sources: deps.sources, coverageDays: deps.coverageDays });
+  return { ...stats, generatedAt: now.toISOString(), foldedUpTo: foldedUpTo?.toISOString() ?? null };
 }
 
 async function foldRange(store: RollupStore, after: Date, upTo: Date, rollups: Rollups): Promise<{ facts: number; result: FoldResult }> {

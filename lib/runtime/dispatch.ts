@@ -28,8 +28,7 @@ export async function dispatchFromEnvironment(env: NodeJS.ProcessEnv = process.e
   return createDispatchHandler({
     registry,
     store: new DispatchStore(db, { timeoutMs: storageTimeout(env) }),
-    runJob: (job) =>
-      runMetricsJob(job, { ...metrics, now: () => new Date(), log, summary: { template: summaryTemplate, mailer, to: securityTeam(env).mail, dashboardUrl: `${apiBaseUrl}/v0/stats` } }),
+    runJob: (job, now) => runMetricsJob(job, { ...metrics, now, log, summary: { template: summaryTemplate, mailer, to: securityTeam(env).mail, dashboardUrl: `${apiBaseUrl}/v0/stats` } }),
     links: {
       apiBaseUrl,
       secret: required(env, 'COMET_LINK_SECRET'),

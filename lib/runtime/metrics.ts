@@ -10,7 +10,7 @@ export interface MetricsWiring {
   store: MetricsStore;
   /** How long the rollup leaves new facts to settle: COMET_METRICS_SETTLE, 5 minutes. */
   settleMs: number;
-  stats: (options: { coverageDays: number }) => Promise<Stats>;
+  stats: (options: { coverageDays: number; asOf?: Date }) => Promise<Stats>;
 }
 
 /** What the API and dispatch share for metrics: the store, the OUs from the owner directory, the registered sources. */
@@ -22,9 +22,9 @@ export function metricsFromEnvironment(db: Firestore, env: NodeJS.ProcessEnv): M
   return {
     store,
     settleMs: parseDuration(env.COMET_METRICS_SETTLE ?? '5m'),
-    stats: async ({ coverageDays }) => {
+    stats: async ({ coverageDays, asOf }) => {
       sources ??= loadSources().then((registry) => registry.all().map((s) => s.name));
-      return currentStats({ store, now: () => new Date(), ous, sources: await sources, coverageDays });
+      return currentStats({ store, now: () => new Date(), ous, sources: await sources, coverageDays, asOf });
     },
   };
 }
