@@ -9,7 +9,7 @@ main{max-width:1100px}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e4e7eb;overflow-wrap:break-word}.card{overflow-x:auto}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.gap{background:#fde8e8;color:#9b1c1c}.covered{background:#e3f9e5}
 .bar{display:inline-block;height:10px;background:#1a56db;border-radius:2px;vertical-align:middle}.bar.warn{background:#c62828}td.chart{width:30%;min-width:40px;white-space:nowrap}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:12px}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:12px}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}
 </style>`;
 
@@ -24,6 +24,8 @@ const FIGURE_TITLES: [keyof Figures, string][] = [
   ['escalated', 'Escalated'],
 ];
 const COLOURS = { received: '#1a56db', opened: '#f59e0b', closed: '#0e9f6e' } as const;
+/** Longer lists are cut on the page; the JSON has them all. */
+const ROWS_SHOWN = 25;
 
 /**
  * The security team's dashboard: the same figures as `/v0/stats`, with
@@ -42,7 +44,8 @@ export function dashboardPage(viewer: string, stats: Stats): string {
 <div class="card"><h2>By OU, last 30 days</h2>${groupBars(month.byOu)}</div>
 <div class="card"><h2>By severity, last 30 days</h2>${groupBars(month.bySeverity)}</div>
 </div>
-<div class="card"><h2>By issue type, last 30 days</h2>${groupBars(month.byIssueType.slice(0, 15))}</div>
+<div class="card"><h2>By issue type, last 30 days</h2>${groupBars(month.byIssueType.slice(0, ROWS_SHOWN))}</div>
+<div class="card"><h2>By source, OU, issue type and severity, last 30 days</h2>${rowTable(month.rows.slice(0, ROWS_SHOWN))}${month.rows.length > ROWS_SHOWN ? html`<p class="muted">${month.rows.length - ROWS_SHOWN} more in <code>GET /v0/stats</code>.</p>` : ''}</div>
 <div class="card"><h2>Time to first action, last 30 days</h2><p class="muted">From an issue's first sighting to the first thing its owner did about it: median and 90th percentile.</p>
 ${latencyTable(month.timeToFirstAction)}</div>
 <div class="card"><h2>Coverage gaps, last ${stats.coverage.days} days</h2>${coverageTable(stats.coverage)}</div>
@@ -88,6 +91,14 @@ function groupBars(groups: readonly Group[]): SafeHtml {
 }
 
 /** One table: the overall figure and each source, then each OU; bars show the median, then up to the p90 in red. */
+function rowTable(rows: WindowStats['rows']): SafeHtml {
+  if (rows.length === 0) return html`<p class="muted">No alerts.</p>`;
+  const columns = FIGURE_TITLES.map(([key]) => key);
+  return html`<table><tr><th>source</th><th>OU</th><th>issue type</th><th>severity</th>${FIGURE_TITLES.map(([, title]) => html`<th class="n">${title.toLowerCase()}</th>`)}</tr>${rows.map(
+    (r) => html`<tr><td>${r.source}</td><td>${r.ou}</td><td>${r.issueType}</td><td>${r.severity}</td>${columns.map((key) => html`<td class="n">${r[key]}</td>`)}</tr>`,
+  )}</table>`;
+}
+
 function latencyTable(timeToFirstAction: WindowStats['timeToFirstAction']): SafeHtml {
   const { all, bySource, byOu } = timeToFirstAction;
   if (all.issues === 0) return html`<p class="muted">Nobody has acted on an issue yet.</p>`;

@@ -26,6 +26,8 @@ export interface WindowStats {
   from: string;
   to: string;
   totals: Figures;
+  /** Figures per source, OU, issue type and severity together, most alerts first. */
+  rows: (Dimensions & Figures)[];
   bySource: Group[];
   byOu: Group[];
   byIssueType: Group[];
@@ -98,6 +100,12 @@ function windowStats(rollups: readonly DayRollup[], days: string[]): WindowStats
     from: days[0] ?? '',
     to: days[days.length - 1] ?? '',
     totals: figures(rows),
+    rows: [...Map.groupBy(rows, (r) => JSON.stringify([r.source, r.ou, r.issueType, r.severity]))]
+      .map(([, members]) => {
+        const { source, ou, issueType, severity } = members[0] as Row;
+        return { source, ou, issueType, severity, ...figures(members) };
+      })
+      .sort((a, b) => b.received - a.received || a.source.localeCompare(b.source) || a.ou.localeCompare(b.ou) || a.issueType.localeCompare(b.issueType)),
     bySource: groups(rows, 'source'),
     byOu: groups(rows, 'ou'),
     byIssueType: groups(rows, 'issueType'),

@@ -136,6 +136,11 @@ describeWithEmulators('metrics after known traffic', () => {
         { key: 'high-default-level', ...toasterFigures },
         { key: XSS, ...detectifyFigures },
       ]);
+      expect(month.rows).toEqual([
+        { source: 'forseti', ou: 'infrastructure', issueType: FORSETI_TYPE, severity: 'high', ...forsetiFigures },
+        { source: 'riskytoaster', ou: 'facilities', issueType: 'high-default-level', severity: 'low', ...toasterFigures },
+        { source: 'detectify', ou: 'web', issueType: XSS, severity: 'high', ...detectifyFigures },
+      ]);
       expect(month.bySeverity).toEqual([
         { key: 'high', ...forsetiFigures, received: 5, opened: 4, closed: 3, falsePositive: 2 },
         { key: 'low', ...toasterFigures },

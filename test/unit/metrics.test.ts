@@ -95,6 +95,11 @@ describe('stats over day rollups', () => {
     expect(stats.windows.week).toMatchObject({ from: '2027-03-24', totals: { received: 7, opened: 5, falsePositive: 1, acceptedRisk: 2, snoozed: 1, closed: 3 } });
     expect(stats.windows['30d']).toMatchObject({ from: '2027-03-01', totals: { received: 12, opened: 10, closed: 4, escalated: 2, resolved: 1 } });
     expect(stats.windows['30d'].bySource.map((g) => [g.key, g.received])).toEqual([['detectify', 7], ['forseti', 5]]);
+    expect(stats.windows['30d'].rows.map((r) => [r.source, r.ou, r.issueType, r.severity, r.received, r.closed])).toEqual([
+      ['forseti', 'infra', 'iam', 'high', 5, 1],
+      ['detectify', 'web', 'xss', 'high', 4, 1],
+      ['detectify', 'web', 'spf', 'high', 3, 2],
+    ]);
     expect(stats.windows.week.byIssueType.map((g) => [g.key, g.opened])).toEqual([['xss', 2], ['spf', 3]]);
     expect(stats.daily).toHaveLength(30);
     expect(stats.daily.find((d) => d.day === '2027-03-20')).toMatchObject({ received: 5, closed: 1 });
