@@ -195,6 +195,11 @@ describeWithEmulators('metrics after known traffic', () => {
       });
     });
 
+    it('reports coverage over the days asked for, 1 to 30', async () => {
+      expect((await stats('?coverageDays=30')).coverage).toMatchObject({ days: 30, gaps: before.coverage.gaps });
+      for (const bad of ['0', '31', 'week']) expect((await fetch(url(`/v0/stats?coverageDays=${bad}`), { headers: as(LOCAL_SECURITY_TEAM) })).status).toBe(400);
+    });
+
     it('ranks the noisiest rules by false positives and accepted risks per issue', () => {
       expect(before.noisiest).toEqual([
         { source: 'detectify', issueType: XSS, issues: 1, falsePositive: 1, acceptedRisk: 0, rate: 1 },
