@@ -60,6 +60,7 @@ export function zeroCounts(): Counts {
   return Object.fromEntries(COUNT_NAMES.map((name) => [name, 0])) as Counts;
 }
 
-export function addCounts(into: Counts, from: Counts): void {
-  for (const name of COUNT_NAMES) into[name] += from[name];
+/** Adds `from` to `into`; a count a stored document predates adds nothing. */
+export function addCounts(into: Counts, from: Partial<Counts>): void {
+  for (const name of COUNT_NAMES) into[name] += from[name] ?? 0;
 }
