@@ -1,7 +1,8 @@
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './functions-host.ts';
-import { startLocalStack } from './local-stack.ts';
+import { LOCAL_SECURITY_TEAM, startLocalStack } from './local-stack.ts';
+import { startSignedInProxy } from './signed-in-proxy.ts';
 import { loadSources } from '../lib/sources/index.ts';
 import { startEmulator } from './emulators.ts';
 import { startMailSink } from './mail-sink.ts';
@@ -61,11 +62,13 @@ const [firestore, pubsub] = await Promise.all([
 const stack = await part('the functions', () =>
   startLocalStack({ projectId, topic, logDir, mailUrl: sink.url, emulators: { firestoreHost: firestore.host, pubsubHost: pubsub.host } }),
 );
-writeState({ projectId, topic, firestoreHost: firestore.host, pubsubHost: pubsub.host, ingestUrl: stack.ingest.url, dispatchUrl: stack.dispatch.url, inboxUrl: sink.url });
+const signedIn = await part('the signed-in proxy', () => startSignedInProxy(stack.api.url, LOCAL_SECURITY_TEAM));
+const dashboardUrl = `${signedIn.url}/v0/stats`;
+writeState({ projectId, topic, firestoreHost: firestore.host, pubsubHost: pubsub.host, ingestUrl: stack.ingest.url, dispatchUrl: stack.dispatch.url, inboxUrl: sink.url, dashboardUrl });
 stateWritten = true;
 await part('the scheduler', async () =>
-  startScheduler(registry, stack.dispatch.url, (source, outcome) => {
-    if (!outcome.startsWith('200')) console.log(`  scheduler: dispatch ${source}: ${outcome}`);
+  startScheduler(registry, stack.dispatch.url, (job, outcome) => {
+    if (!outcome.startsWith('200')) console.log(`  scheduler: dispatch ${job}: ${outcome}`);
   }),
 );
 
@@ -74,11 +77,12 @@ Comet is running locally (project ${projectId}).
 
   inbox (mail sink)   ${sink.url}   every mail dispatch sends, rendered
   Pub/Sub emulator    ${pubsub.host}   topic ${topic} -> push to the ingest function
-  Firestore emulator  ${firestore.host}   collections: events, issues, deadLetters, dispatchState
+  Firestore emulator  ${firestore.host}   collections: events, issues, deadLetters, dispatchState, interactions, metricsDays
   ingest function     ${stack.ingest.url}
   dispatch function   ${stack.dispatch.url}   run by the local scheduler on each source's schedule
   v0 API              ${stack.api.url}/v0/   action links in mails land here
   owner page          ${stack.api.url}/v0/issues   send X-Comet-User: <owner email> (local only; no IAP here)
+  metrics dashboard   ${dashboardUrl}   signed in as ${LOCAL_SECURITY_TEAM}, the local security team (JSON: curl -H 'X-Comet-User: ${LOCAL_SECURITY_TEAM}' ${stack.api.url}/v0/stats)
   logs                ${logDir}
 
 Sources and their dispatch schedules: ${registry

@@ -11,6 +11,8 @@ export interface LocalState {
   ingestUrl: string;
   dispatchUrl: string;
   inboxUrl: string;
+  /** The security team's dashboard, through a proxy that signs in as the local team. */
+  dashboardUrl: string;
 }
 
 export const STATE_FILE = join(REPO_ROOT, '.comet-local', 'stack.json');

@@ -26,6 +26,9 @@ locals {
     events_metadata   = { collection = "events", field = "metadata" }
     issues_metadata   = { collection = "issues", field = "metadata" }
     dead_letters_raw  = { collection = "deadLetters", field = "rawBase64" }
+    issues_metrics    = { collection = "issues", field = "metrics" }
+    metrics_day_rows  = { collection = "metricsDays", field = "rows" }
+    metrics_day_times = { collection = "metricsDays", field = "firstActions" }
   }
 }
 

@@ -2,6 +2,8 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import { FINGERPRINT_PATTERN } from '../ingest/fingerprint.ts';
 import { LINK_ACTIONS, type LinkAction, verifyLink } from '../links/token.ts';
+import type { Stats } from '../metrics/stats.ts';
+import { dashboardPage } from './dashboard.ts';
 import { type ActionChannel, ISSUE_ACTIONS, type IssueAction } from '../model/interaction.ts';
 import { activeIgnore, type Issue } from '../model/issue.ts';
 import type { SecurityTeam } from '../model/security-team.ts';
@@ -17,6 +19,8 @@ export interface ApiDependencies {
   auth: Authenticator;
   /** Members may use the security team's routes. */
   securityTeam: SecurityTeam;
+  /** The security team's figures, as of now; coverage over the last `coverageDays`. */
+  stats: (options: { coverageDays: number }) => Promise<Stats>;
   linkSecret: string;
   now: () => Date;
   log: Logger;
@@ -34,6 +38,7 @@ const CLOSED_WINDOW = 30 * DAY;
 const fingerprint = z.string().regex(FINGERPRINT_PATTERN, 'must be 8 to 1024 characters of [a-zA-Z0-9._-]');
 const reason = z.string().trim().max(1000).optional();
 const days = z.coerce.number().int();
+const coverageDays = days.min(1).max(30);
 /** Parameters of each action, from a form or JSON; dates as YYYY-MM-DD or ISO. */
 const paramsSchema = z.object({
   days: days.min(1).max(730).optional(),
@@ -107,6 +112,7 @@ async function route(req: Request, res: Response, wantsHtml: boolean, deps: ApiD
     res.type('text/plain').send('Comet-API-v0: storage ok');
     return;
   }
+  if (req.method === 'GET' && path === '/v0/stats') return showStats(req, res, wantsHtml, deps);
   if (req.method === 'GET' && path === '/v0/issues') return listIssues(req, res, wantsHtml, deps);
   if (req.method === 'GET' && path === '/v0/interactions') return listInteractions(req, res, deps);
   if (req.method === 'GET' && path === '/v0/floods') return listFloods(req, res, wantsHtml, deps);
@@ -119,6 +125,17 @@ async function route(req: Request, res: Response, wantsHtml: boolean, deps: ApiD
     throw new HttpError(405, 'Method not allowed', `use GET to see the confirmation page, POST to ${action}`);
   }
   throw new HttpError(404, 'Not found', `no route ${req.method} ${path}`);
+}
+
+/** The security team's figures: JSON, or the dashboard when a browser asks for HTML. */
+async function showStats(req: Request, res: Response, wantsHtml: boolean, deps: ApiDependencies): Promise<void> {
+  const caller = await authenticateSecurityTeam(req, deps);
+  const stats = await deps.stats({ coverageDays: req.query.coverageDays === undefined ? 7 : parse(coverageDays, req.query.coverageDays, 'coverageDays') });
+  if (wantsHtml) {
+    sendPage(res, dashboardPage(caller.email, stats));
+    return;
+  }
+  res.json(stats);
 }
 
 async function listIssues(req: Request, res: Response, wantsHtml: boolean, deps: ApiDependencies): Promise<void> {

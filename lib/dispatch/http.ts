@@ -1,9 +1,13 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { z } from 'zod';
+import { METRICS_JOB_NAMES, type MetricsJob } from '../metrics/jobs.ts';
 import type { Logger } from '../util/log.ts';
 import { type DispatchDependencies, dispatchSource, type DispatchSummary } from './run.ts';
 
-const bodySchema = z.object({ source: z.string().min(1).optional() }).strict();
+const bodySchema = z
+  .object({ source: z.string().min(1).optional(), job: z.enum(METRICS_JOB_NAMES).optional() })
+  .strict()
+  .refine((body) => !(body.source && body.job), 'a body names a source or a job, not both');
 
 /** Cloud Scheduler posts its body as bytes unless told the content type; read it as JSON either way. */
 function jsonBody(body: unknown): unknown {
@@ -25,11 +29,11 @@ function jsonBody(body: unknown): unknown {
  * dispatched. `X-Comet-Now` moves the clock, only where
  * `allowClockOverride` is on (local runs and tests).
  */
-export function createDispatchHandler(deps: DispatchDependencies & { log: Logger; allowClockOverride: boolean }) {
+export function createDispatchHandler(deps: DispatchDependencies & { log: Logger; allowClockOverride: boolean; runJob: (job: MetricsJob, now: () => Date) => Promise<object> }) {
   return async function dispatch(req: Request, res: Response): Promise<void> {
     const body = bodySchema.safeParse(jsonBody(req.body));
     if (!body.success) {
-      res.status(400).json({ error: 'expected a JSON body like {"source": "forseti"}', details: body.error.issues.map((i) => i.message) });
+      res.status(400).json({ error: 'expected a JSON body like {"source": "forseti"} or {"job": "weekly-summary"}', details: body.error.issues.map((i) => i.message) });
       return;
     }
     const override = req.get('x-comet-now');
@@ -42,6 +46,7 @@ export function createDispatchHandler(deps: DispatchDependencies & { log: Logger
       }
       now = () => at;
     }
+    if (body.data.job) return runJob(body.data.job, now, deps, res);
     const names = body.data.source ? [body.data.source] : deps.registry.all().map((s) => s.name);
     const unknown = names.filter((n) => !deps.registry.source(n));
     if (unknown.length > 0) {
@@ -58,4 +63,13 @@ export function createDispatchHandler(deps: DispatchDependencies & { log: Logger
     }
     res.status(200).json({ summaries });
   };
+}
+
+async function runJob(job: MetricsJob, now: () => Date, deps: { log: Logger; runJob: (job: MetricsJob, now: () => Date) => Promise<object> }, res: Response): Promise<void> {
+  try {
+    res.status(200).json({ job, result: await deps.runJob(job, now) });
+  } catch (error) {
+    deps.log.error(`${job} failed; the scheduler will try again`, { error });
+    res.status(500).json({ error: `${job} failed` });
+  }
 }

@@ -2,7 +2,8 @@ import type { CloudEvent } from '@google-cloud/functions-framework';
 import type { DeadLetterStore } from '../store/dead-letter-store.ts';
 import { isInvalidArgument } from '../store/errors.ts';
 import type { EventStore } from '../store/event-store.ts';
-import type { Logger } from '../util/log.ts';
+import { dimensionsOf } from '../metrics/model.ts';
+import { LOG_METRICS, type Logger, metricFields } from '../util/log.ts';
 import { type InboundMessage, messageFromCloudEvent } from './message.ts';
 import { type PipelineContext, runPipeline } from './pipeline.ts';
 import { Refusal } from './refusal.ts';
@@ -30,7 +31,8 @@ export function createIngestHandler(deps: IngestDependencies) {
       }
       const { event, source } = outcome;
       const result = await deps.events.record(event, source.config.dedupeWindow);
-      log.info(`alert ${result}`, { fingerprint: event.fingerprint, eventId: event.id, owner: event.owner, ownerRule: event.ownerRule, result });
+      const counted = result === 'duplicate' ? {} : metricFields(LOG_METRICS.alertReceived, dimensionsOf(event.source, event.metadata));
+      log.info(`alert ${result}`, { fingerprint: event.fingerprint, eventId: event.id, owner: event.owner, ownerRule: event.ownerRule, result, ...counted });
     } catch (error) {
       const refusal =
         error instanceof Refusal ? error : isInvalidArgument(error) ? new Refusal('storage_rejected', `Firestore rejected the event: ${(error as Error).message}`) : undefined;

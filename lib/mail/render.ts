@@ -10,7 +10,7 @@ export interface RenderedMail {
   html: string;
   text: string;
   /** Which kind of mail, for the mail service's statistics. */
-  category: 'digest' | 'escalation' | 'flood';
+  category: 'digest' | 'escalation' | 'flood' | 'weekly-summary';
 }
 
 const REASON_LABEL: Record<SendReason | EscalatedIssue['reason'], string> = {

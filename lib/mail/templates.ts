@@ -38,16 +38,7 @@ export class MailTemplates {
   static async load(dir: string = TEMPLATES_DIR): Promise<MailTemplates> {
     const handlebars = Handlebars.create();
     const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-    const compileMail = async (name: string): Promise<MailTemplate> => {
-      // A build ships the MJML already compiled (`<name>.html`): MJML itself is 75 MiB of memory and a second of start-up.
-      const precompiled = join(dir, `${name}.html`);
-      const html = existsSync(precompiled) ? readFileSync(precompiled, 'utf8') : await compileMjml(dir, name);
-      return {
-        // No helpers beyond the built-in block ones, and no @data variables: Handlebars then compiles straight-line code.
-        html: handlebars.compile(html, FAST),
-        text: handlebars.compile(read(`${name}.txt.hbs`), { ...FAST, noEscape: true }),
-      };
-    };
+    const compileMail = (name: string) => loadMailTemplate(name, dir, handlebars);
     const intros = new Map<string, Handlebars.TemplateDelegate>();
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const intro = join(dir, entry.name, 'intro.hbs');
@@ -67,6 +58,18 @@ export class MailTemplates {
   }
 }
 
+/** One mail's HTML and text templates, compiled. */
+export async function loadMailTemplate(name: string, dir: string = TEMPLATES_DIR, handlebars: typeof Handlebars = Handlebars.create()): Promise<MailTemplate> {
+  // A build ships the MJML already compiled (`<name>.html`): MJML itself is 75 MiB of memory and a second of start-up.
+  const precompiled = join(dir, `${name}.html`);
+  const html = existsSync(precompiled) ? readFileSync(precompiled, 'utf8') : await compileMjml(dir, name);
+  return {
+    // No helpers beyond the built-in block ones, and no @data variables: Handlebars then compiles straight-line code.
+    html: handlebars.compile(html, FAST),
+    text: handlebars.compile(readFileSync(join(dir, `${name}.txt.hbs`), 'utf8'), { ...FAST, noEscape: true }),
+  };
+}
+
 /** A template's MJML as HTML, with its Handlebars placeholders left in place. */
 export async function compileMjml(dir: string, name: string): Promise<string> {
   const { default: mjml2html } = await import('mjml');
@@ -76,4 +79,4 @@ export async function compileMjml(dir: string, name: string): Promise<string> {
 }
 
 /** The mails every deployment renders. */
-export const MAIL_TEMPLATES = ['digest', 'escalation', 'flood'] as const;
+export const MAIL_TEMPLATES = ['digest', 'escalation', 'flood', 'weekly-summary'] as const;

@@ -36,6 +36,8 @@ const ruleSchema = z.strictObject({
 export const directoryFileSchema = z.strictObject({
   defaultOwner: z.email(),
   defaultOu: z.string().min(1).optional(),
+  /** The organisation's OUs, for the coverage report; without it, the OUs the rules name. */
+  ous: z.array(z.string().min(1)).optional(),
   rules: z.array(ruleSchema).default([]),
 });
 
@@ -58,11 +60,13 @@ export class OwnerDirectory {
   readonly defaultOwner: string;
   private readonly defaultOu: string | undefined;
   private readonly rules: CompiledRule[];
+  private readonly listedOus: readonly string[] | undefined;
 
   constructor(file: DirectoryFile) {
     const parsed = directoryFileSchema.parse(file);
     this.defaultOwner = parsed.defaultOwner;
     this.defaultOu = parsed.defaultOu;
+    this.listedOus = parsed.ous;
     this.rules = parsed.rules.map((rule) => {
       const patterns = typeof rule.match === 'string' ? [rule.match] : rule.match;
       return { name: rule.name ?? patterns.join(' | '), patterns: patterns.map(globToRegExp), owner: rule.owner, ou: rule.ou };
@@ -93,6 +97,12 @@ export class OwnerDirectory {
     }
     if (alertOwner && EMAIL.safeParse(alertOwner).success) return issue({ owner: alertOwner, rule: ALERT_RULE });
     return this.fallback();
+  }
+
+  /** The OUs every scanner should reach: the `ous` list if the file has one, else every OU its rules and default name. */
+  ous(): string[] {
+    const named = this.listedOus ?? [...this.rules.map((r) => r.ou), this.defaultOu];
+    return [...new Set(named.filter((ou) => ou !== undefined))].sort();
   }
 
   /** The default owner, for alerts the hydrator could not place. */

@@ -5,6 +5,7 @@ import { FloodStore } from '../store/flood-store.ts';
 import { IssueStore } from '../store/issue-store.ts';
 import { log } from '../util/log.ts';
 import { required, securityTeam, storageTimeout } from './env.ts';
+import { metricsFromEnvironment } from './metrics.ts';
 
 const IAP_KEYS_URL = 'https://www.gstatic.com/iap/verify/public_key';
 const GOOGLE_CERTS_URL = 'https://www.googleapis.com/oauth2/v1/certs';
@@ -31,6 +32,7 @@ export function apiFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
     floods: new FloodStore(db, { timeoutMs }),
     auth: firstOf(...authenticators),
     securityTeam: securityTeam(env),
+    stats: metricsFromEnvironment(db, env).stats,
     linkSecret: required(env, 'COMET_LINK_SECRET'),
     now: () => new Date(),
     log,

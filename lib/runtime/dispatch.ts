@@ -1,10 +1,12 @@
 import { createDispatchHandler } from '../dispatch/http.ts';
 import { emailOutputs, floodAlertEmail } from '../mail/email-outputs.ts';
 import { sendgridMailer } from '../mail/sendgrid.ts';
-import { MailTemplates } from '../mail/templates.ts';
+import { loadMailTemplate, MailTemplates } from '../mail/templates.ts';
 import { registerOutputs } from '../outputs/index.ts';
 import { loadSources } from '../sources/index.ts';
 import { DispatchStore } from '../store/dispatch-store.ts';
+import { runMetricsJob } from '../metrics/jobs.ts';
+import { metricsFromEnvironment } from './metrics.ts';
 import { createFirestore } from '../store/firestore.ts';
 import { parseDuration } from '../util/duration.ts';
 import { log } from '../util/log.ts';
@@ -12,6 +14,10 @@ import { required, securityTeam, storageTimeout } from './env.ts';
 
 /** The dispatch function's wiring, from the environment; a missing secret stops it at startup. */
 export async function dispatchFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
+  const db = createFirestore(env);
+  const apiBaseUrl = required(env, 'COMET_API_URL').replace(/\/+$/, '');
+  const metrics = metricsFromEnvironment(db, env);
+  const summaryTemplate = await loadMailTemplate('weekly-summary');
   const mailer = sendgridMailer({
     apiKey: required(env, 'SENDGRID_API_KEY'),
     from: { email: env.COMET_MAIL_FROM ?? 'comet@example.com', name: env.COMET_MAIL_FROM_NAME ?? 'Comet' },
@@ -23,9 +29,10 @@ export async function dispatchFromEnvironment(env: NodeJS.ProcessEnv = process.e
   const securityMail = securityTeam(env).mail;
   return createDispatchHandler({
     registry,
-    store: new DispatchStore(createFirestore(env), { timeoutMs: storageTimeout(env) }),
+    store: new DispatchStore(db, { timeoutMs: storageTimeout(env) }),
+    runJob: (job, now) => runMetricsJob(job, { ...metrics, now, log, summary: { template: summaryTemplate, mailer, to: securityTeam(env).mail, dashboardUrl: `${apiBaseUrl}/v0/stats` } }),
     links: {
-      apiBaseUrl: required(env, 'COMET_API_URL').replace(/\/+$/, ''),
+      apiBaseUrl,
       secret: required(env, 'COMET_LINK_SECRET'),
       ttlMs: parseDuration(env.COMET_LINK_TTL ?? '30d'),
     },

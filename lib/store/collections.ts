@@ -10,4 +10,8 @@ export const COLLECTIONS = {
   dispatchState: 'dispatchState',
   /** The audit trail: every action taken on an issue. */
   interactions: 'interactions',
+  /** Metrics: one per UTC day and source, written by the rollup. */
+  metricsDays: 'metricsDays',
+  /** Metrics: how far the rollup has folded, and the last weekly summary. */
+  metricsState: 'metricsState',
 } as const;

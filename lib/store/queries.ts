@@ -30,6 +30,11 @@ export const QUERIES = {
   /** Q9, Q10: audit trails. */
   issueInteractions: { collection: COLLECTIONS.interactions, equals: ['fingerprint'], orderBy: [['at', 'desc']] },
   ownerInteractions: { collection: COLLECTIONS.interactions, equals: ['owner'], orderBy: [['at', 'desc']] },
+  /** Q11, Q12: what the metrics rollup folds, in order, after its watermark. */
+  eventsUpTo: { collection: COLLECTIONS.events, equals: [], range: { field: 'receivedAt', op: '<=' }, orderBy: [['receivedAt', 'asc'], ['__name__', 'asc']], select: ['fingerprint', 'source', 'metadata', 'receivedAt'] },
+  interactionsUpTo: { collection: COLLECTIONS.interactions, equals: [], range: { field: 'at', op: '<=' }, orderBy: [['at', 'asc'], ['__name__', 'asc']], select: ['fingerprint', 'source', 'action', 'at'] },
+  /** Q13: the day rollups of the last 30 days. */
+  recentRollups: { collection: COLLECTIONS.metricsDays, equals: [], range: { field: 'day', op: '>=' }, orderBy: [['day', 'asc']] },
 } as const satisfies Record<string, QuerySpec>;
 
 /** The query a spec describes, with values for its `equals` fields (in order) and its range. */

@@ -41,3 +41,30 @@ function errorReplacer(_key: string, value: unknown): unknown {
 }
 
 export const log = createLogger();
+
+/**
+ * Lines that count something carry `metric`, one of these names, and the
+ * fields of `metricFields`: Cloud Monitoring's log-based metrics
+ * (terraform/monitoring.tf) count them, labelled by those fields.
+ */
+export const LOG_METRICS = {
+  /** Ingest: an alert sighting stored (duplicates are not counted). */
+  alertReceived: 'alert_received',
+  /** The metrics rollup: an issue seen for the first time. */
+  issueOpened: 'issue_opened',
+  /** The metrics rollup: an action taken on an issue; `action` says which. */
+  issueAction: 'issue_action',
+  /** The metrics rollup: an issue's first action, `seconds` after its first sighting. */
+  firstAction: 'first_action',
+} as const;
+
+export type LogMetric = (typeof LOG_METRICS)[keyof typeof LOG_METRICS];
+
+/**
+ * The labels of a counted line. The alert's severity is `alert_severity`:
+ * `severity` is the log line's own. Issue types are left out: scanners
+ * decide how many there are, and Monitoring bills per label value.
+ */
+export function metricFields(metric: LogMetric, labels: { source: string; ou: string; severity: string }, extra: { action?: string; seconds?: number } = {}): LogFields {
+  return { metric, source_type: labels.source, ou: labels.ou, alert_severity: labels.severity, ...extra };
+}

@@ -16,6 +16,11 @@ const directory = new OwnerDirectory({
 });
 
 describe('OwnerDirectory', () => {
+  it('lists the OUs for coverage: the configured list, or those its rules and default name', () => {
+    expect(directory.ous()).toEqual(['payments', 'security']);
+    expect(new OwnerDirectory({ defaultOwner: 'security@example.com', ous: ['web', 'finance', 'web'] }).ous()).toEqual(['finance', 'web']);
+  });
+
   it('returns the first matching rule, recording its name and OU', () => {
     expect(directory.resolve('projects/pay/bucket/invoices')).toEqual({ owner: 'payments@example.com', ou: 'payments', rule: 'payments bucket' });
     expect(directory.resolve('projects/pay/project/pay')).toEqual({ owner: 'pay-platform@example.com', ou: undefined, rule: 'payments' });

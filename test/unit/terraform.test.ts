@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSources } from '../../lib/sources/index.ts';
+import { METRICS_JOBS } from '../../lib/metrics/jobs.ts';
 import { compositeIndexFor, QUERIES } from '../../lib/store/queries.ts';
+import { LOG_METRICS, metricFields } from '../../lib/util/log.ts';
 
 /**
  * Terraform cannot run here, so these tests read the HCL (parsed offline by
@@ -49,6 +51,35 @@ describe('terraform against the code', () => {
   it('has a scheduler job for every source, on its schedule, and none for sources that do not exist', async () => {
     const schedules = Object.fromEntries((await loadSources()).all().map((s) => [s.name, s.config.schedule]));
     expect(locals().dispatch_schedules).toEqual(schedules);
+  });
+
+  it('has a scheduler job for every metrics job, on its schedule, named apart from the sources', async () => {
+    expect(locals().metrics_jobs).toEqual(METRICS_JOBS);
+    const sources = (await loadSources()).all().map((s) => s.name);
+    expect(Object.keys(METRICS_JOBS).filter((job) => sources.includes(job))).toEqual([]);
+  });
+
+  it('defines a log-based metric for every counted log line, labelled by fields those lines carry', () => {
+    const metrics = locals().log_metrics as Record<string, { labels: string | string[]; seconds: boolean }>;
+    expect(Object.keys(metrics).sort()).toEqual(Object.values(LOG_METRICS).sort());
+    const labels = locals().log_metric_labels as string[];
+    for (const [name, metric] of Object.entries(metrics)) {
+      const line = metricFields(name as (typeof LOG_METRICS)[keyof typeof LOG_METRICS], { source: 'forseti', ou: 'web', severity: 'high' }, { action: 'snooze', seconds: 60 });
+      const declared = name === LOG_METRICS.issueAction ? [...labels, 'action'] : labels;
+      for (const label of declared) expect(line).toHaveProperty(label);
+      expect(line.metric).toBe(name);
+      // Cloud Logging reads these two itself.
+      expect(line).not.toHaveProperty('severity');
+      expect(line).not.toHaveProperty('message');
+      // Only the first-action metric is a distribution, of `seconds`.
+      expect(metric.seconds).toBe(name === LOG_METRICS.firstAction);
+    }
+    const resources = root.flatMap((h) => Object.values((h.resource as Record<string, Record<string, Record<string, unknown>[]>> | undefined)?.google_logging_metric ?? {}).flat());
+    expect(resources).toHaveLength(1);
+    // Each metric counts the lines whose `metric` field names it, and takes its labels from jsonPayload fields of the same names.
+    expect(resources[0]?.filter).toBe('jsonPayload.metric="${each.key}"');
+    expect(resources[0]?.label_extractors).toBe('${{ for label in each.value.labels : label => "EXTRACT(jsonPayload.${label})" }}');
+    expect(resources[0]?.value_extractor).toBe('${each.value.seconds ? "EXTRACT(jsonPayload.seconds)" : null}');
   });
 
   it('creates exactly the composite indexes the code queries need', () => {

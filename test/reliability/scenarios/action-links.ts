@@ -8,6 +8,7 @@ import { createApiHandler } from '../../../lib/api/handler.ts';
 import { type LinkAction, signLink, verifyLink } from '../../../lib/links/token.ts';
 import { FloodStore } from '../../../lib/store/flood-store.ts';
 import { IssueStore } from '../../../lib/store/issue-store.ts';
+import { metricsFromEnvironment } from '../../../lib/runtime/metrics.ts';
 import { createLogger } from '../../../lib/util/log.ts';
 import { firestoreFor, startStack, type TestStack } from '../../support/harness.ts';
 import { attacker, expiredClaims, idTokenClaims, jwt, keys } from '../../support/jwt.ts';
@@ -37,6 +38,7 @@ async function serveWithIdTokens(stack: TestStack, audience: string): Promise<{ 
     createApiHandler({
       issues: new IssueStore(db, { timeoutMs: 10_000 }),
       floods: new FloodStore(db, { timeoutMs: 10_000 }),
+      stats: metricsFromEnvironment(db, {}).stats,
       auth: googleJwtAuthenticator({ method: 'id-token', header: 'authorization', audience, issuers: ID_TOKEN_ISSUERS, keys }),
       securityTeam: { members: new Set([LOCAL_SECURITY_TEAM]), mail: undefined },
       linkSecret: stack.linkSecret,
