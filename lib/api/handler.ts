@@ -116,8 +116,8 @@ async function route(req: Request, res: Response, wantsHtml: boolean, deps: ApiD
   if (req.method === 'GET' && path === '/v0/issues') return listIssues(req, res, wantsHtml, deps);
   if (req.method === 'GET' && path === '/v0/interactions') return listInteractions(req, res, deps);
   if (req.method === 'GET' && path === '/v0/floods') return listFloods(req, res, wantsHtml, deps);
-  const release = /^\/v0\/floods\/([^/]+)\/release$/.exec(path);
-  if (req.method === 'POST' && release) return releaseFlood(req, res, decodeURIComponent(release[1] as string), wantsHtml, deps);
+  const release = /^\/v0\/floods\/([a-z][a-z0-9_-]{0,62})\/release$/.exec(path);
+  if (req.method === 'POST' && release) return releaseFlood(req, res, release[1] as string, wantsHtml, deps);
   const action = /^\/v0\/([a-z]+)$/.exec(path)?.[1] as IssueAction | undefined;
   if (action && ISSUE_ACTIONS.includes(action)) {
     if (req.method === 'GET') return confirm(req, res, action, deps);
@@ -175,8 +175,7 @@ async function listFloods(req: Request, res: Response, wantsHtml: boolean, deps:
 /** One call releases a held flood: the next dispatch run mails it, or settles it without mail when `discard` is true. */
 async function releaseFlood(req: Request, res: Response, source: string, wantsHtml: boolean, deps: ApiDependencies): Promise<void> {
   const caller = await authenticateSecurityTeam(req, deps);
-  if (wantsHtml) sameOrigin(req);
-  parse(z.string().regex(/^[a-z0-9_-]{1,100}$/i, 'is not a source name'), source, 'source');
+  notCrossSite(req, caller);
   const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
   const discard = parse(z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false), emptyToUndefined(body.discard), 'discard');
   const outcome = await deps.floods.release(source, caller.email, deps.now(), discard);
@@ -214,7 +213,7 @@ async function perform(req: Request, res: Response, action: IssueAction, wantsHt
     via = 'link';
   } else {
     const caller = await authenticate(req, deps);
-    if (wantsHtml) sameOrigin(req);
+    notCrossSite(req, caller);
     issue = await ownedIssue(parse(fingerprint, body.fingerprint, 'fingerprint'), caller, deps);
     actor = caller.email;
     via = wantsHtml ? 'page' : 'api';
@@ -303,11 +302,17 @@ async function ownedIssue(fp: string, caller: Identity, deps: ApiDependencies): 
   return issue;
 }
 
-/** Form posts ride on browser credentials (IAP's cookie): refuse ones sent by other sites. */
-function sameOrigin(req: Request): void {
+/**
+ * A POST signed in by browser credentials (IAP's cookie) could be sent by
+ * any site the user visits. An ID token in a header cannot, nor can JSON
+ * (browsers ask first, and only COMET_CORS_ORIGINS are allowed): anything
+ * else must come from Comet's own pages.
+ */
+function notCrossSite(req: Request, caller: Identity): void {
+  if (caller.method === 'id-token' || req.is('application/json')) return;
   const origin = req.get('origin') ?? req.get('referer');
   const host = req.get('x-forwarded-host') ?? req.get('host');
-  if (!origin || !host || new URL(origin).host !== host) throw new HttpError(403, 'Forbidden', 'form posts must come from the Comet page itself');
+  if (!origin || !host || URL.parse(origin)?.host !== host) throw new HttpError(403, 'Forbidden', 'posts without JSON must come from the Comet page itself');
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

@@ -91,11 +91,21 @@ export async function dispatchSource(sourceName: string, deps: DispatchDependenc
 }
 
 async function dispatchBatch(source: Source, now: Date, deps: DispatchDependencies, summary: DispatchSummary, log: Logger, holder: string): Promise<void> {
-  const events: PendingEvent[] = [];
-  for await (const page of deps.store.pendingEvents(source.name, deps.pageSize)) events.push(...page);
-  summary.pendingEvents = events.length;
   const state = await deps.store.sourceState(source.name);
-  const flood = await guardAgainstFlood(source, events, state, now, deps, log);
+  const hold = state.flood;
+  // A held source waits for the security team: no need to read its backlog again.
+  if (hold?.state === 'held') {
+    if (!hold.alertSentAt) await alertFlood(source, hold, now, deps, log);
+    summary.status = 'held';
+    summary.flood = 'held';
+    return;
+  }
+  let events: PendingEvent[] = [];
+  for await (const page of deps.store.pendingEvents(source.name, deps.pageSize)) events.push(...page);
+  // A release covers what was held; anything that came after waits for the next run, and its own check.
+  if (hold) events = events.filter((e) => e.receivedAt.getTime() <= hold.detectedAt.getTime());
+  summary.pendingEvents = events.length;
+  const flood: FloodStatus = hold ? (hold.discard ? 'discarded' : 'released') : await guardAgainstFlood(source, events, state, now, deps, log);
   summary.flood = flood;
   if (flood === 'held') {
     summary.status = 'held';
@@ -117,7 +127,6 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
     const issues = await deps.store.issues([...new Set(step.map((e) => e.fingerprint))]);
     const plan = planBatch({ config: source.config, now, events: step, issues, escalateCadenceFor: (issue) => source.escalateCadenceMs(issue?.metadata ?? {}) });
 
-    summary.newIssues += plan.digests.reduce((n, d) => n + d.issues.filter((i) => i.reason === 'new').length, 0);
     // A discarded flood is settled without mail: its issues stay open on their owners' pages.
     const unsent = flood === 'discarded' ? [...plan.held, ...plan.digests.flatMap((d) => d.issues.map((i) => ({ ...i, reason: 'flood-discarded' as const })))] : plan.held;
     const digests = flood === 'discarded' ? [] : plan.digests;
@@ -144,6 +153,8 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
       const unlisted = digestPlan.issues.slice(shown);
       summary.digestsSent++;
       summary.issuesSent += listed.length;
+      // Only delivered digests count towards the usual figure: a failed one's issues are new again next run.
+      summary.newIssues += digestPlan.issues.filter((i) => i.reason === 'new').length;
       writes.push(...listed.flatMap((d) => settle(d, now, true)), ...unlisted.flatMap((d) => settle(d, now, false)));
       settled.push(...digestPlan.issues);
     });
@@ -175,17 +186,11 @@ async function dispatchBatch(source: Source, now: Date, deps: DispatchDependenci
 
 /**
  * Holds a batch that opens more new issues than the source's flood
- * threshold, and tells the security team, once. Counting new issues reads
+ * threshold, and tells the security team. Counting new issues reads
  * the batch's issues, so it happens only when the batch has more distinct
  * issues than the threshold.
  */
-async function guardAgainstFlood(source: Source, events: readonly PendingEvent[], state: SourceState, now: Date, deps: DispatchDependencies, log: Logger): Promise<FloodStatus> {
-  const existing = state.flood;
-  if (existing?.state === 'released') return existing.discard ? 'discarded' : 'released';
-  if (existing?.state === 'held') {
-    if (!existing.alertSentAt) await alertFlood(source, existing, now, deps, log);
-    return 'held';
-  }
+async function guardAgainstFlood(source: Source, events: readonly PendingEvent[], state: SourceState, now: Date, deps: DispatchDependencies, log: Logger): Promise<'clear' | 'held'> {
   const threshold = floodThreshold(source.config, state.usualNewIssues);
   const ownerOf = new Map(events.map((e) => [e.fingerprint, e.owner]));
   if (threshold === undefined || ownerOf.size <= threshold) return 'clear';
@@ -229,9 +234,7 @@ async function alertFlood(source: Source, hold: FloodHold, now: Date, deps: Disp
     return;
   }
   const alert = { source: source.name, hold, floodsPageUrl: `${deps.links.apiBaseUrl}/v0/floods` };
-  if (await deliver([deps.notifyFlood], alert, log)) {
-    await deps.store.apply([{ kind: 'source', source: source.name, flood: { ...hold, alertSentAt: now } }]);
-  }
+  if (await deliver([deps.notifyFlood], alert, log)) await deps.store.floodAlertSent(source.name, now);
 }
 
 async function escalateRealTime(source: Source, now: Date, deps: DispatchDependencies, summary: DispatchSummary, log: Logger): Promise<void> {

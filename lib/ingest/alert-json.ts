@@ -34,7 +34,8 @@ export function parseAlertJson(bytes: Buffer): JsonObject {
     throw new Refusal('forbidden_key', `the alert uses the reserved key ${JSON.stringify(forbidden[0])}`, [...new Set(forbidden)]);
   }
   const control = CONTROL_ESCAPE.exec(text);
-  if (control) throw new Refusal('control_characters', `the alert's text holds the control character ${control[1]}`);
+  // JSON forbids the other control characters raw, but not DEL.
+  if (control) throw new Refusal('control_characters', `the alert's text holds the control character ${control[1] ?? 'DEL'}`);
   const longDigits = LONG_DIGITS.test(text);
   if (longDigits || HUGE_EXPONENT.test(text)) {
     // An integer past 2^53 would be stored rounded, merging identifiers that differ; a huge exponent parses to Infinity.
@@ -51,10 +52,10 @@ const FORBIDDEN_NAME = /^(__proto__|constructor|prototype|__.*__)$/;
 
 /**
  * An escaped control character other than tab, line feed and carriage
- * return: no scanner's text needs one, and NUL or backspace in a stored
+ * return, or a raw DEL: no scanner's text needs one, and NUL or backspace in a stored
  * field or a mail hides what follows. The backslash must not itself be escaped.
  */
-const CONTROL_ESCAPE = /(?<!\\)(?:\\\\)*(\\(?:u00(?:0[0-8bcef]|1[0-9a-f])|u007f|[bf]))/i;
+const CONTROL_ESCAPE = /(?<!\\)(?:\\\\)*(\\(?:u00(?:0[0-8bcef]|1[0-9a-f])|u007f|[bf]))|\u007f/i;
 
 /** Only text with a run of 16 digits, or a three-digit exponent, can hold such numbers: then, and only then, they are walked. */
 const LONG_DIGITS = /\d{16}/;

@@ -65,6 +65,8 @@ export function renderEscalation(templates: MailTemplates, escalation: Escalatio
   return { to: escalation.recipient, subject, html: templates.escalation.html(view), text: templates.escalation.text(view), category: 'escalation' };
 }
 
+const releaseCurl = 'curl -X POST -H "Authorization: Bearer $(gcloud auth print-identity-token)"';
+
 export function renderFloodAlert(templates: MailTemplates, alert: FloodAlert, recipient: string): RenderedMail {
   const { hold } = alert;
   const subject = subjectLine(`Held: ${hold.newIssues} new issues from ${hold.sourceReadable}, for ${hold.owners} ${plural(hold.owners, 'owner')}`);
@@ -74,7 +76,8 @@ export function renderFloodAlert(templates: MailTemplates, alert: FloodAlert, re
     summary: `One batch of ${hold.sourceReadable} opens ${hold.newIssues} new issues (${usual}; the limit is ${hold.threshold}).`,
     sourceReadable: hold.sourceReadable,
     floodsPageUrl: alert.floodsPageUrl,
-    releaseCommand: `curl -X POST -H "Authorization: Bearer $(gcloud auth print-identity-token)" ${alert.floodsPageUrl}/${alert.source}/release`,
+    releaseCommand: `${releaseCurl} ${alert.floodsPageUrl}/${alert.source}/release`,
+    discardCommand: `${releaseCurl} -H 'content-type: application/json' -d '{"discard": true}' ${alert.floodsPageUrl}/${alert.source}/release`,
     topOwners: hold.topOwners,
     topIssueTypes: hold.topIssueTypes,
   };

@@ -92,8 +92,8 @@ export function foldFacts(input: FoldInput, rollups: Rollups): FoldResult {
     const { opened, firstAction } = marks(interaction.fingerprint);
     if (firstAction && !isMarker(firstAction, interaction)) continue;
     if (!firstAction) mark(interaction.fingerprint, { firstAction: { id: interaction.id, at: interaction.at } });
-    // Issues opened before metrics were kept have no opening to time from.
-    if (!opened) continue;
+    // Issues opened before metrics were kept have no opening to time from (or only a later sighting's).
+    if (!opened || opened.at.getTime() > interaction.at.getTime()) continue;
     const seconds = Math.round((interaction.at.getTime() - opened.at.getTime()) / 1000);
     rollups.firstAction(day, dims.source, { ou: dims.ou, seconds });
     result.firstActions.push({ ...dims, seconds });

@@ -1,5 +1,15 @@
 import { addCounts, type CountName, type DayRollup, type Dimensions, type FirstAction, type Row, zeroCounts } from './model.ts';
 
+/**
+ * What one day document may hold, so that it stays well under Firestore's
+ * 1 MiB whatever scanners send: rows past the limit (issue types are the
+ * scanner's words) are counted under OTHER, and first actions past theirs
+ * are counted but not timed.
+ */
+export const MAX_ROWS_PER_DAY = 1_500;
+export const MAX_FIRST_ACTIONS_PER_DAY = 8_000;
+export const OTHER = '(other)';
+
 /** Day rollups being added up: stored ones, and what a fold adds to them. */
 export class Rollups {
   private readonly days = new Map<string, { rollup: DayRollup; rows: Map<string, Row> }>();
@@ -13,12 +23,13 @@ export class Rollups {
   }
 
   firstAction(day: string, source: string, action: FirstAction): void {
-    this.day(day, source).rollup.firstActions.push(action);
+    const { firstActions } = this.day(day, source).rollup;
+    if (firstActions.length < MAX_FIRST_ACTIONS_PER_DAY) firstActions.push(action);
   }
 
   merge(rollup: DayRollup): void {
     for (const row of rollup.rows) addCounts(this.row(rollup.day, row), row);
-    this.day(rollup.day, rollup.source).rollup.firstActions.push(...rollup.firstActions);
+    for (const action of rollup.firstActions) this.firstAction(rollup.day, rollup.source, action);
   }
 
   list(): DayRollup[] {
@@ -37,10 +48,15 @@ export class Rollups {
 
   private row(day: string, dims: Dimensions): Row {
     const entry = this.day(day, dims.source);
-    const key = JSON.stringify([dims.ou, dims.issueType, dims.severity]);
+    let key = JSON.stringify([dims.ou, dims.issueType, dims.severity]);
+    let issueType = dims.issueType;
+    if (!entry.rows.has(key) && entry.rows.size >= MAX_ROWS_PER_DAY) {
+      issueType = OTHER;
+      key = JSON.stringify([dims.ou, OTHER, dims.severity]);
+    }
     let row = entry.rows.get(key);
     if (!row) {
-      row = { source: dims.source, ou: dims.ou, issueType: dims.issueType, severity: dims.severity, ...zeroCounts() };
+      row = { source: dims.source, ou: dims.ou, issueType, severity: dims.severity, ...zeroCounts() };
       entry.rows.set(key, row);
       entry.rollup.rows.push(row);
     }

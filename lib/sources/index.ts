@@ -56,7 +56,8 @@ function sourceOverrides(json: string | undefined): Map<string, SourceConfigInpu
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('COMET_SOURCE_CONFIG must be a JSON object of source name to settings');
   const entries = Object.entries(parsed as Record<string, SourceConfigInput>);
   for (const [name, config] of entries) {
-    if (config && typeof config === 'object' && 'schedule' in config) throw new Error(`COMET_SOURCE_CONFIG: the schedule of "${name}" is set in its plugin, where Terraform reads it`);
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new Error(`COMET_SOURCE_CONFIG: the settings of "${name}" must be a JSON object`);
+    if ('schedule' in config) throw new Error(`COMET_SOURCE_CONFIG: the schedule of "${name}" is set in its plugin, where Terraform reads it`);
   }
   return new Map(entries);
 }

@@ -100,6 +100,17 @@ export class DispatchStore extends FirestoreAdapter {
     };
   }
 
+  /** Records that the security team was told, unless the hold was released meanwhile (the release stands either way). */
+  floodAlertSent(source: string, at: Date): Promise<void> {
+    const ref = this.db.collection(COLLECTIONS.dispatchState).doc(source);
+    return this.timed(
+      this.db.runTransaction(async (tx) => {
+        if ((await tx.get(ref)).get('flood.state') === 'held') tx.update(ref, { 'flood.alertSentAt': at });
+      }),
+      'recording the flood alert',
+    );
+  }
+
   /**
    * Takes the source's lease unless another run holds an unexpired one. A
    * crashed run's lease simply expires; its holder id makes renewal and

@@ -1,6 +1,7 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLink } from '../../lib/links/token.ts';
+import { LOCAL_SECURITY_TEAM } from '../../emulator/local-stack.ts';
 import { describeWithEmulators, eventually, firestoreFor, publish, sample, startTestStack, type TestStack } from '../support/stack.ts';
 
 const DAY = 86_400_000;
@@ -156,6 +157,16 @@ describeWithEmulators('the v0 API', () => {
       const accepted = await issue(detectifyFingerprint);
       expect(accepted?.ignore.state).toBe('accepted_risk');
       expect(accepted?.ignore.until.toMillis()).toBeGreaterThan(Date.now() + 179 * DAY);
+    });
+
+    it("refuse a cross-site post with a browser's credentials: no JSON and no Origin of its own", async () => {
+      const simple = (headers: Record<string, string>) =>
+        fetch(`${stack.api.url}/v0/floods/forseti/release`, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-comet-user': LOCAL_SECURITY_TEAM, ...headers }, body: 'x' });
+      expect((await simple({})).status).toBe(403);
+      expect((await simple({ origin: 'https://evil.example.com' })).status).toBe(403);
+      // JSON is preflighted by browsers, so it passes; with nothing held there is nothing to release.
+      const res = await fetch(`${stack.api.url}/v0/floods/forseti/release`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-comet-user': LOCAL_SECURITY_TEAM }, body: '{}' });
+      expect([res.status, ((await res.json()) as { error: string }).error]).toEqual([409, 'forseti: nothing is held for it']);
     });
 
     it('refuse oversized bodies', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventFact, FoldIssue, InteractionFact, IssueMarks } from '../../lib/metrics/fold.ts';
 import { type DayRollup, dimensionsOf } from '../../lib/metrics/model.ts';
-import { Rollups } from '../../lib/metrics/rollups.ts';
+import { MAX_FIRST_ACTIONS_PER_DAY, MAX_ROWS_PER_DAY, OTHER, Rollups } from '../../lib/metrics/rollups.ts';
 import { type RollupStore, runRollup } from '../../lib/metrics/rollup.ts';
 import { createLogger } from '../../lib/util/log.ts';
 
@@ -101,5 +101,19 @@ describe('the rollup run', () => {
     });
     expect(await runRollup(deps(store))).toMatchObject({ status: 'lost-race' });
     expect(store.days.list()).toEqual([]);
+  });
+});
+
+describe('day rollup bounds', () => {
+  it('counts rows past the limit under (other), and times no more first actions than the limit', () => {
+    const rollups = new Rollups();
+    const dims = (i: number) => ({ source: 'forseti', ou: 'web', issueType: `type-${i}`, severity: 'high' });
+    for (let i = 0; i < MAX_ROWS_PER_DAY + 10; i++) rollups.count('2026-12-01', dims(i), 'received');
+    for (let i = 0; i < MAX_FIRST_ACTIONS_PER_DAY + 5; i++) rollups.firstAction('2026-12-01', 'forseti', { ou: 'web', seconds: i });
+    const [day] = rollups.list();
+    expect(day!.rows).toHaveLength(MAX_ROWS_PER_DAY + 1);
+    expect(day!.rows.find((r) => r.issueType === OTHER)?.received).toBe(10);
+    expect(day!.rows.reduce((n, r) => n + r.received, 0)).toBe(MAX_ROWS_PER_DAY + 10);
+    expect(day!.firstActions).toHaveLength(MAX_FIRST_ACTIONS_PER_DAY);
   });
 });

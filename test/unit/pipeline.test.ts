@@ -109,6 +109,7 @@ describe('runPipeline', () => {
     ['an oversize body', { resource: 'x'.repeat(2_000) }, undefined, 'oversize'],
     ['a NUL character', '{"resource": "x\\u0000y"}', undefined, 'control_characters'],
     ['an escape sequence for terminals', '{"resource": "\\u001b[31mred"}', undefined, 'control_characters'],
+    ['a raw DEL character', '{"resource": "a\u007fb"}', undefined, 'control_characters'],
     ['a backspace after an escaped backslash', '{"resource": "a\\\\\\b"}', undefined, 'control_characters'],
     ['an integer past 2^53', '{"resource": "x", "id": 9007199254740993}', undefined, 'out_of_range'],
     ['a number that parses to Infinity', '{"resource": "x", "score": -1e400}', undefined, 'out_of_range'],

@@ -51,6 +51,7 @@ describe('Registry', () => {
     ['not JSON', '{forseti', /is not JSON/],
     ['a list', '[]', /must be a JSON object/],
     ['an unknown source', '{"nessus": {}}', /names no such source: nessus/],
+    ['settings that are not an object', '{"forseti": null}', /settings of "forseti" must be a JSON object/],
     ['a schedule', '{"forseti": {"schedule": "0 * * * *"}}', /schedule of "forseti" is set in its plugin/],
     ['a bad value', '{"forseti": {"maxWait": "soon"}}', /source "forseti"[\s\S]*maxWait/],
   ])('refuses a COMET_SOURCE_CONFIG with %s, at startup', async (_what, json, message) => {

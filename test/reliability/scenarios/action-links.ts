@@ -68,10 +68,11 @@ export const actionLinks: Scenario<{ rounds: number }> = {
     const audience = `https://${stack.projectId}.example.com`;
     const { url: signedIn, server } = await serveWithIdTokens(stack, audience);
     try {
-      const ids = await publishAll(stack, range(rounds + 1).map((i) => forsetiAlert(i, OWNER)));
+      // Owners of 20 issues each, within a digest's limit, so that every issue's links are mailed.
+      const ids = await publishAll(stack, range(rounds + 1).map((i) => forsetiAlert(i, i < 20 ? OWNER : `owner-${Math.floor(i / 20)}@example.com`)));
       await untilSettled(stack, ids);
       await dispatchUntilDrained(stack, db, 'forseti');
-      const links = [...(stack.sink.mails()[0]?.text ?? '').matchAll(/\/v0\/([a-z]+)\?token=([\w.-]+)/g)].map((m) => {
+      const links = stack.sink.mails().flatMap((mail) => [...mail.text.matchAll(/\/v0\/([a-z]+)\?token=([\w.-]+)/g)]).map((m) => {
         const check = verifyLink(m[2] as string, stack.linkSecret, new Date());
         if (!check.ok) throw new Error(`the mail carries a link that does not verify: ${check.reason}`);
         return { action: m[1] as LinkAction, token: m[2] as string, claims: check.claims };

@@ -1,12 +1,12 @@
 import { LOCAL_SECURITY_TEAM } from '../../../emulator/local-stack.ts';
 import { firestoreFor, startStack, type TestStack } from '../../support/harness.ts';
-import { countOf, dispatchAt, forsetiAlert, issueOwners, listings, mailsPerRecipient, publishAll, range, untilSettled } from '../fixtures.ts';
+import { countOf, dispatchAt, forsetiAlert, issueOwners, listings, mailsPerRecipient, pendingEvents, publishAll, range, untilSettled } from '../fixtures.ts';
 import { check, type Scenario } from '../scenario.ts';
 
 const HOUR = 3_600_000;
 
-async function api(stack: TestStack, method: 'GET' | 'POST', path: string, user: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${stack.api.url}${path}`, { method, headers: { 'content-type': 'application/json', 'x-comet-user': user }, body: method === 'POST' ? '{}' : undefined });
+async function api(stack: TestStack, method: 'GET' | 'POST', path: string, user: string, body: object = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${stack.api.url}${path}`, { method, headers: { 'content-type': 'application/json', 'x-comet-user': user }, body: method === 'POST' ? JSON.stringify(body) : undefined });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -17,7 +17,7 @@ async function api(stack: TestStack, method: 'GET' | 'POST', path: string, user:
  */
 export const floodGuard: Scenario<{ usual: number; flood: number; owners: number; minNewIssues: number }> = {
   name: 'flood guard',
-  claim: 'holds a scan opening 10x the usual new issues, alerts the security team once, and mails the owners after one release call',
+  claim: 'holds a scan opening 10x the usual new issues, alerts the security team once, and mails the owners after one release call, or no one after a discard',
   sizes: { test: { usual: 4, flood: 60, owners: 12, minNewIssues: 20 }, soak: { usual: 50, flood: 2_000, owners: 200, minNewIssues: 100 } },
   async run(emulators, { usual, flood, owners, minNewIssues }) {
     const stack = await startStack(emulators, 'flood', { COMET_SOURCE_CONFIG: JSON.stringify({ forseti: { floodGuard: { minNewIssues, factor: 10 } } }) });
@@ -42,6 +42,15 @@ export const floodGuard: Scenario<{ usual: number; flood: number; owners: number
       const releaseAgain = await api(stack, 'POST', '/v0/floods/forseti/release', LOCAL_SECURITY_TEAM);
       await dispatchAt(stack, 'forseti', at(3));
       const after = await api(stack, 'GET', '/v0/floods', LOCAL_SECURITY_TEAM);
+      const mailsAfterRelease = stack.sink.mails().length;
+
+      // A second scan like it turns out bogus: discarded, it is settled without a mail to anyone but the security team.
+      const bogus = await publishAll(stack, range(flood).map((i) => forsetiAlert(usual + flood + i, `bogus-${i % owners}@example.com`)));
+      await untilSettled(stack, bogus);
+      const heldBogus = await dispatchAt(stack, 'forseti', at(4));
+      const discard = await api(stack, 'POST', '/v0/floods/forseti/release', LOCAL_SECURITY_TEAM, { discard: true });
+      const discarded = await dispatchAt(stack, 'forseti', at(5));
+      const mailsAfterDiscard = stack.sink.mails().slice(mailsAfterRelease);
 
       const perRecipient = mailsPerRecipient(stack);
       const floodOwners = range(owners).map((i) => `owner-${i}@example.com`);
@@ -61,6 +70,10 @@ export const floodGuard: Scenario<{ usual: number; flood: number; owners: number
           check('owners mailed once after release', owners, countOf(floodOwners, (o) => perRecipient.get(o) === 1)),
           check('flood issues listed once', flood, listedOnce),
           check('holds left', 0, (after.body.floods as unknown[]).length),
+          check('bogus scan held, discarded', 'held, 200', `${heldBogus.status}, ${discard.status}`),
+          check('bogus issues settled without mail', flood, discarded.held['flood-discarded'] ?? 0),
+          check('mails after the bogus scan', 'one to the security team', mailsAfterDiscard.map((m) => (m.to.includes(LOCAL_SECURITY_TEAM) ? 'one to the security team' : m.to.join())).join('; ')),
+          check('events left pending', 0, await pendingEvents(db, 'forseti')),
         ],
         lost: flood - listedOnce + (mailsWhileHeld.length - alerts.length) + Math.abs(1 - alerts.length),
       };

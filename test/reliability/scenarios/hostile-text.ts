@@ -43,7 +43,8 @@ const LIVE_HTML: [string, RegExp][] = [
   ['a script tag', /<script/i],
   ['an event handler attribute', /<[^>]*\son[a-z]+\s*=/i],
   ['a javascript: link', /(href|src)\s*=\s*["']?\s*javascript:/i],
-  ['an injected element', /<(img|svg|iframe|object|embed)\b/i],
+  // The dashboard draws its own SVG charts: look for the payloads' elements.
+  ['an injected element', /<img src=x|<svg\/onload|<(iframe|object|embed)\b/i],
   ['an injected style', /<\/style><style>body\{display:none\}/i],
 ];
 
@@ -65,12 +66,12 @@ async function page(stack: TestStack, path: string, user: string): Promise<strin
 /**
  * Attack payloads in every string field of every source's sample alert,
  * through ingest, the flood guard (whose alert and page show alert text
- * too), dispatch and the API: every mail part, subject and page must carry
- * them as inert text.
+ * too), dispatch, the API, the dashboard and the weekly summary: every mail
+ * part, subject and page must carry them as inert text.
  */
 export const hostileText: Scenario<{ separatePayloads: boolean }> = {
   name: 'hostile alert text',
-  claim: 'renders XSS, header and template injection in every string field of every source as inert text in mails, subjects and pages',
+  claim: 'renders XSS, header and template injection in every string field of every source as inert text in mails, subjects, pages and the dashboard',
   sizes: { test: { separatePayloads: false }, soak: { separatePayloads: true } },
   async run(emulators, { separatePayloads }) {
     // Any forseti batch of more than one new issue is held, so the flood alert and page render alert text as well.
@@ -92,9 +93,16 @@ export const hostileText: Scenario<{ separatePayloads: boolean }> = {
       for (const source of SOURCES) await dispatchUntilDrained(stack, db, source);
       const owners = new Set((await issueOwners(db)).values());
       const ownerPages = await Promise.all([...owners].map((owner) => page(stack, '/v0/issues', owner)));
+      // Alert text reaches the security team's figures too (issue types): the dashboard, and the weekly summary, sent as if a week on.
+      const dashboard = await page(stack, '/v0/stats', LOCAL_SECURITY_TEAM);
+      const summary = await fetch(stack.dispatch.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-comet-now': new Date(Date.now() + 7 * 86_400_000).toISOString() },
+        body: JSON.stringify({ job: 'weekly-summary' }),
+      });
 
       const mails: CapturedMail[] = stack.sink.mails();
-      const pages = [floodsPage, ...ownerPages];
+      const pages = [floodsPage, dashboard, ...ownerPages];
       const htmlProblems = [...mails.map((m) => m.html), ...pages].flatMap((html) => liveParts(html, true));
       const textProblems = mails.flatMap((m) => liveParts(m.text, false));
       const badSubjects = countOf(mails, (m) => /[\r\n]/.test(m.subject) || liveParts(m.subject, false).length > 0);
@@ -104,6 +112,7 @@ export const hostileText: Scenario<{ separatePayloads: boolean }> = {
         checks: [
           check('forseti held as a flood, then released', 'held, 200', `${held.status}, ${release.status}`),
           check('mails rendered', true, mails.length >= SOURCES.length),
+          check('weekly summary sent', '200, 1', `${summary.status}, ${countOf(mails, (m) => m.categories.includes('weekly-summary'))}`),
           check('mails showing the payload escaped', true, countOf(mails, (m) => escapedScript(m.html)) > 0),
           check('pages showing the payload escaped', true, countOf(pages, escapedScript) > 0),
           check('live markup in HTML', 'none', htmlProblems.length === 0 ? 'none' : [...new Set(htmlProblems)].join(', ')),
