@@ -24,6 +24,9 @@ if (missing) {
   process.exit(2);
 }
 
+// Interrupted, exit through process.exit, whose hook stops every emulator and function this run started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 const logDir = mkdtempSync(join(tmpdir(), 'comet-soak-'));
 const [firestore, pubsub] = await Promise.all([startEmulator('firestore', logDir), startEmulator('pubsub', logDir)]);
 console.log(`soak${quick ? ' (quick: test sizes)' : ''} on Firestore ${firestore.host} and Pub/Sub ${pubsub.host}; logs in ${logDir}`);
