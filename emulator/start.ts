@@ -83,6 +83,7 @@ Comet is running locally (project ${projectId}).
   v0 API              ${stack.api.url}/v0/   action links in mails land here
   owner page          ${stack.api.url}/v0/issues   send X-Comet-User: <owner email> (local only; no IAP here)
   metrics dashboard   ${dashboardUrl}   signed in as ${LOCAL_SECURITY_TEAM}, the local security team (JSON: curl -H 'X-Comet-User: ${LOCAL_SECURITY_TEAM}' ${stack.api.url}/v0/stats)
+  held floods         ${signedIn.url}/v0/floods   the flood guard's holds, to release or discard, signed in the same way
   logs                ${logDir}
 
 Sources and their dispatch schedules: ${registry
