@@ -18,6 +18,9 @@ export const METRICS_JOBS = {
 export type MetricsJob = keyof typeof METRICS_JOBS;
 export const METRICS_JOB_NAMES = Object.keys(METRICS_JOBS) as [MetricsJob, ...MetricsJob[]];
 
+/** Longer than a send can take; a run that crashed holding the claim delays the summary this long at most. */
+const SUMMARY_CLAIM_MS = 15 * 60_000;
+
 /** The weekly summary's coverage window: OUs a source sent nothing this week. */
 const SUMMARY_COVERAGE_DAYS = 7;
 
@@ -47,23 +50,30 @@ export function runMetricsJob(job: MetricsJob, deps: MetricsJobDependencies): Pr
 /**
  * Mails the figures of the 7 whole days before today to the security team,
  * so that Monday's summaries cover Monday to Sunday and leave no gap
- * between them. Once per week: a retry of a sent summary does nothing.
- * Recorded after sending, so a crash between the two can repeat the mail,
- * never lose it.
+ * between them. Once per week: a retry of a sent summary does nothing, and
+ * a claim keeps two overlapping runs from both sending. Recorded after
+ * sending, so a crash between the two can repeat the mail, never lose it.
  */
 async function sendWeeklySummary(deps: MetricsJobDependencies): Promise<object> {
   const endOfYesterday = new Date(Date.parse(`${dayOf(deps.now())}T00:00:00Z`) - 1);
   const stats = await deps.stats({ coverageDays: SUMMARY_COVERAGE_DAYS, asOf: endOfYesterday });
   const week = stats.windows.week;
   const figures = { firstDay: week.from, lastDay: week.to, totals: week.totals, gaps: stats.coverage.gaps.length };
-  if ((await deps.store.lastWeeklySummary()) === week.to) return { status: 'already-sent', ...figures };
   const { to } = deps.summary;
   if (!to) {
     deps.log.warning('weekly summary not mailed: COMET_SECURITY_MAIL is not set', figures);
     return { status: 'no-recipient', ...figures };
   }
-  await deps.summary.mailer.send(renderWeeklySummary(deps.summary.template, stats, to, deps.summary.dashboardUrl));
-  await deps.store.recordWeeklySummary(week.to);
+  // The claim runs on the real clock, whatever time the run is told it is.
+  const claim = await deps.store.claimWeeklySummary(week.to, new Date(), SUMMARY_CLAIM_MS);
+  if (claim !== 'claimed') return { status: claim, ...figures };
+  try {
+    await deps.summary.mailer.send(renderWeeklySummary(deps.summary.template, stats, to, deps.summary.dashboardUrl));
+  } catch (error) {
+    await deps.store.finishWeeklySummary(week.to, false);
+    throw error;
+  }
+  await deps.store.finishWeeklySummary(week.to, true);
   deps.log.notice('weekly summary sent', { to, ...figures });
   return { status: 'sent', to, ...figures };
 }

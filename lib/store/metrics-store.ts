@@ -105,14 +105,30 @@ export class MetricsStore extends FirestoreAdapter {
     );
   }
 
-  /** The last day of the last week summarised. */
-  async lastWeeklySummary(): Promise<string | undefined> {
-    const snap = await this.timed(this.stateRef(SUMMARY_STATE).get(), 'reading the weekly summary state');
-    return snap.get('lastDay') as string | undefined;
+  /**
+   * Claims the summary of the week ending `day`, so that two runs at once
+   * (a Scheduler retry overlapping a slow first attempt) do not both send
+   * it. A claim lapses after `ttlMs`, so a run that crashed holding it does
+   * not stop the next one.
+   */
+  claimWeeklySummary(day: string, now: Date, ttlMs: number): Promise<'claimed' | 'already-sent' | 'in-progress'> {
+    const ref = this.stateRef(SUMMARY_STATE);
+    return this.timed(
+      this.db.runTransaction(async (tx) => {
+        const state = (await tx.get(ref)).data();
+        if (state?.lastDay === day) return 'already-sent';
+        if (state?.claimDay === day && (state.claimExpiresAt as Timestamp).toMillis() > now.getTime()) return 'in-progress';
+        tx.set(ref, { claimDay: day, claimExpiresAt: new Date(now.getTime() + ttlMs) }, { merge: true });
+        return 'claimed';
+      }),
+      'claiming the weekly summary',
+    );
   }
 
-  async recordWeeklySummary(day: string): Promise<void> {
-    await this.timed(this.stateRef(SUMMARY_STATE).set({ lastDay: day }), 'recording the weekly summary');
+  /** Sent: the week is done. Not sent: the claim is given up, for a retry to take. */
+  async finishWeeklySummary(day: string, sent: boolean): Promise<void> {
+    const done = sent ? { lastDay: day, claimDay: null } : { claimDay: null };
+    await this.timed(this.stateRef(SUMMARY_STATE).set(done, { merge: true }), 'recording the weekly summary');
   }
 
   private stateRef(name: string) {

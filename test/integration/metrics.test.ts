@@ -5,6 +5,7 @@ import type { Firestore, Timestamp } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_SECURITY_TEAM } from '../../emulator/local-stack.ts';
 import type { Stats } from '../../lib/metrics/stats.ts';
+import { MetricsStore } from '../../lib/store/metrics-store.ts';
 import { describeWithEmulators, eventually, firestoreFor, functionLog, publish, sample, startTestStack, type TestStack } from '../support/stack.ts';
 
 const XSS = '<script>alert(1)</script>';
@@ -281,6 +282,20 @@ describeWithEmulators('metrics after known traffic', () => {
       expect(mail?.text).toContain(`${stack.api.url}/v0/stats`);
       expect(await job('weekly-summary', tomorrow)).toMatchObject({ status: 'already-sent' });
       expect(stack.sink.mails()).toHaveLength(1);
+    });
+
+    it('lets one of two overlapping summary runs claim a week; a given-up claim is free again, a lapsed one too', async () => {
+      const store = new MetricsStore(db, { timeoutMs: 10_000 });
+      const now = new Date();
+      const claim = (day: string, at = now) => store.claimWeeklySummary(day, at, 60_000);
+      expect((await Promise.all([claim('2030-01-06'), claim('2030-01-06')])).sort()).toEqual(['claimed', 'in-progress']);
+      await store.finishWeeklySummary('2030-01-06', false);
+      expect(await claim('2030-01-06')).toBe('claimed');
+      await store.finishWeeklySummary('2030-01-06', true);
+      expect(await claim('2030-01-06')).toBe('already-sent');
+      expect(await claim('2030-01-13')).toBe('claimed');
+      expect(await claim('2030-01-13', new Date(now.getTime() + 30_000))).toBe('in-progress');
+      expect(await claim('2030-01-13', new Date(now.getTime() + 61_000))).toBe('claimed');
     });
   });
 
