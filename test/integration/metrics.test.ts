@@ -238,12 +238,15 @@ describeWithEmulators('metrics after known traffic', () => {
         'riskytoaster/facilities/low/resolve',
       ]);
 
-      // A fact after the rollup is counted from the tail, then from the rollup; a second rollup adds nothing twice.
+      // A fact after the rollup is counted from the tail, then from the rollup; no rollup adds it twice.
       await act(TOASTERS, 'snooze', T2, { days: 1 });
       const tail = await stats();
       expect(tail.windows.day.totals).toMatchObject({ snoozed: 2, received: 8, opened: 6 });
       expect(tail.windows['30d'].timeToFirstAction.bySource.find((l) => l.key === 'riskytoaster')?.issues).toBe(2);
-      expect(await job('metrics-rollup')).toMatchObject({ status: 'folded', facts: 1 });
+      // Two rollups at once (a scheduler retry): one folds the fact, the other loses the race or finds nothing new.
+      const racing = (await Promise.all([job('metrics-rollup'), job('metrics-rollup')])) as { status: string; facts: number }[];
+      expect(racing.filter((r) => r.status === 'folded')).toEqual([expect.objectContaining({ facts: 1 })]);
+      expect(racing.filter((r) => r.status !== 'folded').map((r) => r.status)).toEqual([expect.stringMatching(/^(lost-race|up-to-date)$/)]);
       expect(await job('metrics-rollup')).toMatchObject({ facts: 0 });
       expect(figures(await stats())).toEqual(figures(tail));
       expect(counted('issue_action')).toHaveLength(8);
