@@ -5,7 +5,7 @@ import type { FloodHold, FloodNotifier } from '../model/flood.ts';
 import type { Issue, PendingEvent } from '../model/issue.ts';
 import type { Registry } from '../plugin/registry.ts';
 import type { Source } from '../plugin/source.ts';
-import type { DispatchStore, DispatchWrite, SourceState } from '../store/dispatch-store.ts';
+import type { DispatchStore, DispatchWrite, SeenEscalation, SourceState } from '../store/dispatch-store.ts';
 import type { Logger } from '../util/log.ts';
 import { floodThreshold, nextUsual, topCounts } from './flood-guard.ts';
 import { type EscalationPlan, type IssueDecision, type OwnerDigestPlan, planBatch, planEscalation, planRealTimeEscalation } from './plan.ts';
@@ -246,12 +246,14 @@ async function escalateRealTime(source: Source, now: Date, deps: DispatchDepende
   if (plan.send) {
     await escalate(source, plan, now, deps, summary, log, (fingerprint) => {
       const issue = byFingerprint.get(fingerprint);
-      return issue ? { summary: { ...issue, firstSeen: issue.firstSeen ?? issue.lastSeen }, eventIds: [] } : undefined;
+      return issue ? { summary: { ...issue, firstSeen: issue.firstSeen ?? issue.lastSeen }, eventIds: [], escalation: escalationSeen(issue) } : undefined;
     });
   }
-  if (addressed.length > 0 && (plan.send || plan.reason !== 'no-recipient')) {
-    await deps.store.apply(addressed.map((i) => ({ kind: 'issue', fingerprint: i.fingerprint, fields: { clearEscalation: true } })));
-  }
+  if (addressed.length > 0 && (plan.send || plan.reason !== 'no-recipient')) await deps.store.clearEscalations(addressed.map(escalationSeen));
+}
+
+function escalationSeen(issue: Issue): SeenEscalation {
+  return { fingerprint: issue.fingerprint, requestedAt: issue.escalationRequestedAt, dueAt: issue.escalationDueAt };
 }
 
 async function escalate(
@@ -261,7 +263,8 @@ async function escalate(
   deps: DispatchDependencies,
   summary: DispatchSummary,
   log: Logger,
-  lookup: (fingerprint: string) => { summary: IssueSummary; eventIds: string[] } | undefined,
+  /** An issue's summary, its events, and for real-time sources the escalation state the run read. */
+  lookup: (fingerprint: string) => { summary: IssueSummary; eventIds: string[]; escalation?: SeenEscalation } | undefined,
 ): Promise<void> {
   if (!plan.send) {
     summary.escalation.skipped = plan.reason;
@@ -281,14 +284,14 @@ async function escalate(
   };
   if (!(await deliver(deps.registry.escalatorsFor(source.name), escalation, log.with({ recipient: plan.recipient })))) return;
   summary.escalation = { sent: 1, issues: escalation.issues.length };
-  const listed = new Set(escalation.issues.map((i) => i.fingerprint));
   await deps.store.apply([
     { kind: 'source', source: source.name, lastEscalationAt: now },
-    ...plan.issues.filter((d) => listed.has(d.fingerprint)).flatMap((d): DispatchWrite[] => [
-      { kind: 'issue', fingerprint: d.fingerprint, fields: { lastEscalatedAt: now, clearEscalation: true } },
-      ...(lookup(d.fingerprint)?.eventIds ?? []).map((id): DispatchWrite => ({ kind: 'event', id, escalatedAt: now })),
+    ...escalation.issues.flatMap((i): DispatchWrite[] => [
+      { kind: 'issue', fingerprint: i.fingerprint, fields: { lastEscalatedAt: now } },
+      ...(lookup(i.fingerprint)?.eventIds ?? []).map((id): DispatchWrite => ({ kind: 'event', id, escalatedAt: now })),
     ]),
   ]);
+  await deps.store.clearEscalations(escalation.issues.flatMap((i) => lookup(i.fingerprint)?.escalation ?? []));
 }
 
 /** Runs every output; true only if all of them accepted. */

@@ -16,9 +16,16 @@ export type DispatchWrite =
   | {
       kind: 'issue';
       fingerprint: string;
-      fields: Partial<Pick<Issue, 'firstSeen' | 'lastProcessedAt' | 'lastSentAt' | 'lastEscalatedAt' | 'escalationDueAt'>> & { clearEscalation?: true };
+      fields: Partial<Pick<Issue, 'firstSeen' | 'lastProcessedAt' | 'lastSentAt' | 'lastEscalatedAt' | 'escalationDueAt'>>;
     }
   | { kind: 'source'; source: string; lastEscalationAt?: Date; usualNewIssues?: number; flood?: FloodHold | null };
+
+/** A real-time issue's escalation state as a dispatch run read it. */
+export interface SeenEscalation {
+  fingerprint: string;
+  requestedAt: Date | undefined;
+  dueAt: Date | undefined;
+}
 
 /** What dispatch keeps per source, besides its lease (`dispatchState/{source}`). */
 export interface SourceState {
@@ -100,6 +107,30 @@ export class DispatchStore extends FirestoreAdapter {
     };
   }
 
+  /**
+   * Stops the escalation clocks this run dealt with, in one transaction per
+   * 500, leaving any an owner set meanwhile (an escalate click during the
+   * send): those escalate on the next run.
+   */
+  async clearEscalations(seen: readonly SeenEscalation[]): Promise<void> {
+    const millis = (value: unknown) => (value as Timestamp | undefined)?.toMillis();
+    for (let start = 0; start < seen.length; start += MAX_BATCH_WRITES) {
+      const chunk = seen.slice(start, start + MAX_BATCH_WRITES);
+      const refs = chunk.map((s) => this.db.collection(COLLECTIONS.issues).doc(s.fingerprint));
+      await this.timed(
+        this.db.runTransaction(async (tx) => {
+          const snaps = await tx.getAll(...refs);
+          snaps.forEach((snap, i) => {
+            const { requestedAt, dueAt } = chunk[i] as SeenEscalation;
+            if (!snap.exists || millis(snap.get('escalationRequestedAt')) !== requestedAt?.getTime() || millis(snap.get('escalationDueAt')) !== dueAt?.getTime()) return;
+            tx.update(snap.ref, { escalationDueAt: FieldValue.delete(), escalationRequestedAt: FieldValue.delete() });
+          });
+        }),
+        'clearing escalations',
+      );
+    }
+  }
+
   /** Records that the security team was told, unless the hold was released meanwhile (the release stands either way). */
   floodAlertSent(source: string, at: Date): Promise<void> {
     const ref = this.db.collection(COLLECTIONS.dispatchState).doc(source);
@@ -158,12 +189,9 @@ export class DispatchStore extends FirestoreAdapter {
           { merge: true },
         );
         return;
-      case 'issue': {
-        const { clearEscalation, ...fields } = write.fields;
-        const cleared = clearEscalation ? { escalationDueAt: FieldValue.delete(), escalationRequestedAt: FieldValue.delete() } : {};
-        batch.set(this.db.collection(COLLECTIONS.issues).doc(write.fingerprint), { ...fields, ...cleared }, { merge: true });
+      case 'issue':
+        batch.set(this.db.collection(COLLECTIONS.issues).doc(write.fingerprint), write.fields, { merge: true });
         return;
-      }
       case 'source': {
         const { kind: _kind, source, flood, ...fields } = write;
         // A cleared hold is deleted, so that the security team's list shows only live ones.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DispatchStore } from '../../lib/store/dispatch-store.ts';
 import { describeWithEmulators, emulators, firestoreFor, uniqueProjectId } from '../support/stack.ts';
 
-describeWithEmulators('the dispatch lease on the Firestore emulator', () => {
+describeWithEmulators('DispatchStore on the Firestore emulator: the lease, and clearing escalations', () => {
   let db: Firestore;
   let store: DispatchStore;
   const t0 = new Date('2026-12-04T12:00:00Z');
@@ -11,7 +11,7 @@ describeWithEmulators('the dispatch lease on the Firestore emulator', () => {
   const TTL = 60_000;
 
   beforeAll(() => {
-    db = firestoreFor({ projectId: uniqueProjectId('lease'), firestoreHost: emulators?.firestoreHost as string });
+    db = firestoreFor({ projectId: uniqueProjectId('dispatch-store'), firestoreHost: emulators?.firestoreHost as string });
     store = new DispatchStore(db, { timeoutMs: 10_000 });
   });
   afterAll(() => db?.terminate());
@@ -34,5 +34,26 @@ describeWithEmulators('the dispatch lease on the Firestore emulator', () => {
     expect(await store.acquireLease('riskytoaster', 'third', later(TTL + 2), TTL)).toBe(false);
     await store.releaseLease('riskytoaster', 'next');
     expect(await store.acquireLease('riskytoaster', 'third', later(TTL + 3), TTL)).toBe(true);
+  });
+
+  it('clears the escalations it saw, and leaves one an owner set while the escalation mail was going out', async () => {
+    const seenAt = later(0);
+    const clickedAt = later(5_000);
+    const issues = db.collection('issues');
+    await issues.doc('rt_seen').set({ escalationRequestedAt: seenAt, escalationDueAt: seenAt });
+    await issues.doc('rt_overdue').set({ escalationDueAt: seenAt });
+    // Read by the run at seenAt, clicked again before the run cleared it.
+    await issues.doc('rt_clicked').set({ escalationRequestedAt: clickedAt, escalationDueAt: clickedAt });
+    await store.clearEscalations([
+      { fingerprint: 'rt_seen', requestedAt: seenAt, dueAt: seenAt },
+      { fingerprint: 'rt_overdue', requestedAt: undefined, dueAt: seenAt },
+      { fingerprint: 'rt_clicked', requestedAt: seenAt, dueAt: seenAt },
+      { fingerprint: 'rt_gone', requestedAt: seenAt, dueAt: seenAt },
+    ]);
+    const state = async (id: string) => (await issues.doc(id).get()).data();
+    expect(await state('rt_seen')).toEqual({});
+    expect(await state('rt_overdue')).toEqual({});
+    expect((await state('rt_clicked'))?.escalationRequestedAt.toMillis()).toBe(clickedAt.getTime());
+    expect(await state('rt_gone')).toBeUndefined();
   });
 });
