@@ -1,5 +1,6 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { withDeadline } from '../util/deadline.ts';
+import { isContention } from './errors.ts';
 import type { FirestoreRest } from './firestore-rest.ts';
 
 /**
@@ -19,5 +20,15 @@ export abstract class FirestoreAdapter<Client extends Firestore | FirestoreRest 
 
   protected timed<T>(work: Promise<T>, what: string): Promise<T> {
     return withDeadline(work, this.timeoutMs, what);
+  }
+
+  /** A transaction's outcome, or `lost` when another transaction won its documents (this one then wrote nothing). */
+  protected async unlessContended<T>(work: Promise<T>, lost: T): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (isContention(error)) return lost;
+      throw error;
+    }
   }
 }

@@ -147,9 +147,9 @@ export class DispatchStore extends FirestoreAdapter {
    * crashed run's lease simply expires; its holder id makes renewal and
    * release safe.
    */
-  acquireLease(source: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+  async acquireLease(source: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
     const ref = this.db.collection(COLLECTIONS.dispatchState).doc(source);
-    return this.timed(
+    const taking = this.timed(
       this.db.runTransaction(async (tx) => {
         const state = (await tx.get(ref)).data();
         const heldByOther = state?.leaseHolder && state.leaseHolder !== holder && (state.leaseExpiresAt as Timestamp).toMillis() > now.getTime();
@@ -159,6 +159,8 @@ export class DispatchStore extends FirestoreAdapter {
       }),
       'taking the dispatch lease',
     );
+    // Another run was taking the lease at the same moment: it has it.
+    return this.unlessContended(taking, false);
   }
 
   releaseLease(source: string, holder: string): Promise<void> {

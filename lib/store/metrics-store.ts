@@ -66,12 +66,12 @@ export class MetricsStore extends FirestoreAdapter {
   /**
    * Adds the folded figures to the day rollups and moves the watermark, in
    * one transaction; false (and nothing written) if another rollup moved
-   * the watermark first.
+   * the watermark first, or was committing at the same moment.
    */
-  commit(expected: Date | undefined, upTo: Date, folded: readonly DayRollup[]): Promise<boolean> {
+  async commit(expected: Date | undefined, upTo: Date, folded: readonly DayRollup[]): Promise<boolean> {
     const state = this.stateRef(ROLLUP_STATE);
     const refs = folded.map((r) => this.db.collection(COLLECTIONS.metricsDays).doc(`${r.day}_${r.source}`));
-    return this.timed(
+    const committing = this.timed(
       this.db.runTransaction(async (tx) => {
         const current = ((await tx.get(state)).get('foldedUpTo') as Timestamp | undefined)?.toMillis();
         if (current !== expected?.getTime()) return false;
@@ -84,6 +84,7 @@ export class MetricsStore extends FirestoreAdapter {
       }),
       'committing the metrics rollup',
     );
+    return this.unlessContended(committing, false);
   }
 
   /**
@@ -111,9 +112,9 @@ export class MetricsStore extends FirestoreAdapter {
    * it. A claim lapses after `ttlMs`, so a run that crashed holding it does
    * not stop the next one.
    */
-  claimWeeklySummary(day: string, now: Date, ttlMs: number): Promise<'claimed' | 'already-sent' | 'in-progress'> {
+  async claimWeeklySummary(day: string, now: Date, ttlMs: number): Promise<'claimed' | 'already-sent' | 'in-progress'> {
     const ref = this.stateRef(SUMMARY_STATE);
-    return this.timed(
+    const claiming = this.timed(
       this.db.runTransaction(async (tx) => {
         const state = (await tx.get(ref)).data();
         if (state?.lastDay === day) return 'already-sent';
@@ -123,6 +124,7 @@ export class MetricsStore extends FirestoreAdapter {
       }),
       'claiming the weekly summary',
     );
+    return this.unlessContended(claiming, 'in-progress');
   }
 
   /** Sent: the week is done. Not sent: the claim is given up, for a retry to take. */
