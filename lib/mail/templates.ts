@@ -24,13 +24,22 @@ export class MailTemplates {
   readonly digest: MailTemplate;
   readonly escalation: MailTemplate;
   readonly flood: MailTemplate;
+  readonly weeklySummary: MailTemplate;
   private readonly intros: Map<string, Handlebars.TemplateDelegate>;
   private readonly defaultIntro: Handlebars.TemplateDelegate;
 
-  private constructor(parts: { digest: MailTemplate; escalation: MailTemplate; flood: MailTemplate; intros: Map<string, Handlebars.TemplateDelegate>; defaultIntro: Handlebars.TemplateDelegate }) {
+  private constructor(parts: {
+    digest: MailTemplate;
+    escalation: MailTemplate;
+    flood: MailTemplate;
+    weeklySummary: MailTemplate;
+    intros: Map<string, Handlebars.TemplateDelegate>;
+    defaultIntro: Handlebars.TemplateDelegate;
+  }) {
     this.digest = parts.digest;
     this.escalation = parts.escalation;
     this.flood = parts.flood;
+    this.weeklySummary = parts.weeklySummary;
     this.intros = parts.intros;
     this.defaultIntro = parts.defaultIntro;
   }
@@ -38,16 +47,16 @@ export class MailTemplates {
   static async load(dir: string = TEMPLATES_DIR): Promise<MailTemplates> {
     const handlebars = Handlebars.create();
     const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-    const compileMail = (name: string) => loadMailTemplate(name, dir, handlebars);
     const intros = new Map<string, Handlebars.TemplateDelegate>();
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const intro = join(dir, entry.name, 'intro.hbs');
       if (entry.isDirectory() && existsSync(intro)) intros.set(entry.name, handlebars.compile(readFileSync(intro, 'utf8').trim()));
     }
     return new MailTemplates({
-      digest: await compileMail('digest'),
-      escalation: await compileMail('escalation'),
-      flood: await compileMail('flood'),
+      digest: await compileMail(handlebars, dir, 'digest'),
+      escalation: await compileMail(handlebars, dir, 'escalation'),
+      flood: await compileMail(handlebars, dir, 'flood'),
+      weeklySummary: await compileMail(handlebars, dir, 'weekly-summary'),
       intros,
       defaultIntro: handlebars.compile(read('intro.hbs').trim()),
     });
@@ -59,7 +68,7 @@ export class MailTemplates {
 }
 
 /** One mail's HTML and text templates, compiled. */
-export async function loadMailTemplate(name: string, dir: string = TEMPLATES_DIR, handlebars: typeof Handlebars = Handlebars.create()): Promise<MailTemplate> {
+async function compileMail(handlebars: typeof Handlebars, dir: string, name: string): Promise<MailTemplate> {
   // A build ships the MJML already compiled (`<name>.html`): MJML itself is 75 MiB of memory and a second of start-up.
   const precompiled = join(dir, `${name}.html`);
   const html = existsSync(precompiled) ? readFileSync(precompiled, 'utf8') : await compileMjml(dir, name);

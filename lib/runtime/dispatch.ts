@@ -1,23 +1,22 @@
 import { createDispatchHandler } from '../dispatch/http.ts';
 import { emailOutputs, floodAlertEmail } from '../mail/email-outputs.ts';
 import { sendgridMailer } from '../mail/sendgrid.ts';
-import { loadMailTemplate, MailTemplates } from '../mail/templates.ts';
+import { MailTemplates } from '../mail/templates.ts';
+import { runMetricsJob } from '../metrics/jobs.ts';
 import { registerOutputs } from '../outputs/index.ts';
 import { loadSources } from '../sources/index.ts';
 import { DispatchStore } from '../store/dispatch-store.ts';
-import { runMetricsJob } from '../metrics/jobs.ts';
-import { metricsFromEnvironment } from './metrics.ts';
 import { createFirestore } from '../store/firestore.ts';
 import { parseDuration } from '../util/duration.ts';
 import { log } from '../util/log.ts';
 import { required, securityTeam, storageTimeout } from './env.ts';
+import { metricsFromEnvironment } from './metrics.ts';
 
 /** The dispatch function's wiring, from the environment; a missing secret stops it at startup. */
 export async function dispatchFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
   const db = createFirestore(env);
   const apiBaseUrl = required(env, 'COMET_API_URL').replace(/\/+$/, '');
   const metrics = metricsFromEnvironment(db, env);
-  const summaryTemplate = await loadMailTemplate('weekly-summary');
   const mailer = sendgridMailer({
     apiKey: required(env, 'SENDGRID_API_KEY'),
     from: { email: env.COMET_MAIL_FROM ?? 'comet@example.com', name: env.COMET_MAIL_FROM_NAME ?? 'Comet' },
@@ -30,7 +29,7 @@ export async function dispatchFromEnvironment(env: NodeJS.ProcessEnv = process.e
   return createDispatchHandler({
     registry,
     store: new DispatchStore(db, { timeoutMs: storageTimeout(env) }),
-    runJob: (job, now) => runMetricsJob(job, { ...metrics, now, log, summary: { template: summaryTemplate, mailer, to: securityTeam(env).mail, dashboardUrl: `${apiBaseUrl}/v0/stats` } }),
+    runJob: (job, now) => runMetricsJob(job, { ...metrics, now, log, summary: { template: templates.weeklySummary, mailer, to: securityMail, dashboardUrl: `${apiBaseUrl}/v0/stats` } }),
     links: {
       apiBaseUrl,
       secret: required(env, 'COMET_LINK_SECRET'),

@@ -10,12 +10,14 @@ import { SCENARIOS } from './scenarios/index.ts';
  * at full size (or at its test size with --quick), one line each, on
  * emulators of its own. Exits non-zero if anything was lost or a check failed.
  */
+/** A scenario's name as the command line takes it: "storage outage" is storage-outage. */
+const slug = (scenario: { name: string }) => scenario.name.replaceAll(' ', '-');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const wanted = args.filter((a) => !a.startsWith('--'));
-const unknown = wanted.filter((w) => !SCENARIOS.some((s) => s.name.replaceAll(' ', '-') === w));
+const unknown = wanted.filter((w) => !SCENARIOS.some((s) => slug(s) === w));
 if (unknown.length > 0) {
-  console.error(`no scenario named ${unknown.join(', ')}; there are: ${SCENARIOS.map((s) => s.name.replaceAll(' ', '-')).join(', ')}`);
+  console.error(`no scenario named ${unknown.join(', ')}; there are: ${SCENARIOS.map(slug).join(', ')}`);
   process.exit(2);
 }
 const missing = emulatorsMissing();
@@ -33,7 +35,7 @@ console.log(`soak${quick ? ' (quick: test sizes)' : ''} on Firestore ${firestore
 let failures = 0;
 try {
   for (const scenario of SCENARIOS as Scenario<unknown>[]) {
-    if (wanted.length > 0 && !wanted.includes(scenario.name.replaceAll(' ', '-'))) continue;
+    if (wanted.length > 0 && !wanted.includes(slug(scenario))) continue;
     const started = performance.now();
     try {
       const report = await scenario.run({ firestoreHost: firestore.host, pubsubHost: pubsub.host, logDir }, quick ? scenario.sizes.test : scenario.sizes.soak);
